@@ -1,0 +1,7 @@
+"""crmsec: a security and compliance audit scanner for CRM deployments."""
+
+from __future__ import annotations
+
+__version__ = "0.1.0"
+
+__all__ = ["__version__"]

@@ -1,0 +1,185 @@
+"""Evidence items and snapshots: what a connector saw, with source, time and sha256, and nothing judged.
+
+A snapshot is one JSON document (`evidence.schema.json`): metadata about the collection plus items keyed by
+dotted evidence keys. Each item carries either a value or an error (reason + message), never both.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+from crmsec import documents
+from crmsec.canonical import digest
+from crmsec.errors import EvidenceFileError, Reason
+from crmsec.plugin import JsonValue
+
+SCHEMA_VERSION = "1"
+
+
+def utc_now() -> datetime:
+    """The current time in UTC, to the second (the default clock)."""
+    return datetime.now(UTC).replace(microsecond=0)
+
+
+def timestamp(moment: datetime) -> str:
+    """An RFC 3339 UTC timestamp with a `Z` suffix."""
+    return moment.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
+@dataclass(frozen=True, slots=True)
+class ItemError:
+    """Why an item could not be collected."""
+
+    reason: Reason
+    message: str
+
+
+@dataclass(frozen=True, slots=True)
+class EvidenceItem:
+    """One piece of evidence: a value or an error, its source (method + path, or file) and sha256."""
+
+    key: str
+    source: str
+    collected_at: str
+    value: JsonValue = None
+    error: ItemError | None = None
+    sha256: str = ""
+
+    @classmethod
+    def of_value(cls, key: str, value: JsonValue, *, source: str, collected_at: str) -> EvidenceItem:
+        """An item holding a value; its sha256 is computed from the canonical JSON of the value."""
+        return cls(key=key, source=source, collected_at=collected_at, value=value, sha256=digest(value))
+
+    @classmethod
+    def of_error(
+        cls, key: str, reason: Reason, message: str, *, source: str, collected_at: str
+    ) -> EvidenceItem:
+        """An item recording why the key could not be collected."""
+        error = {"reason": str(reason), "message": message}
+        return cls(
+            key=key,
+            source=source,
+            collected_at=collected_at,
+            error=ItemError(reason, message),
+            sha256=digest(error),
+        )
+
+    def to_json(self) -> dict[str, JsonValue]:
+        """The item's JSON form (without its key, which is the mapping key in the snapshot)."""
+        document: dict[str, JsonValue] = {
+            "source": self.source,
+            "collected_at": self.collected_at,
+            "sha256": self.sha256,
+        }
+        if self.error is None:
+            document["value"] = self.value
+        else:
+            document["error"] = {"reason": str(self.error.reason), "message": self.error.message}
+        return document
+
+
+@dataclass(frozen=True, slots=True)
+class SnapshotMetadata:
+    """Who collected the snapshot, from where, when, and at what cost in API calls. Never a secret."""
+
+    platform: str
+    target_url: str
+    collected_at: str
+    connector: str
+    connector_version: str
+    tool_version: str
+    api_calls: int = 0
+    notes: tuple[str, ...] = ()
+
+    def to_json(self) -> dict[str, JsonValue]:
+        """The metadata's JSON form."""
+        return {
+            "schema_version": SCHEMA_VERSION,
+            "tool": "crmsec",
+            "tool_version": self.tool_version,
+            "platform": self.platform,
+            "target_url": self.target_url,
+            "collected_at": self.collected_at,
+            "connector": self.connector,
+            "connector_version": self.connector_version,
+            "api_calls": self.api_calls,
+            "notes": list(self.notes),
+        }
+
+
+@dataclass(frozen=True, slots=True)
+class EvidenceSnapshot:
+    """Everything collected from one target, keyed by dotted evidence key."""
+
+    metadata: SnapshotMetadata
+    items: Mapping[str, EvidenceItem] = field(default_factory=dict)
+
+    def to_json(self) -> dict[str, JsonValue]:
+        """The snapshot as a JSON document, valid against `evidence.schema.json`."""
+        return {
+            "metadata": self.metadata.to_json(),
+            "items": {key: self.items[key].to_json() for key in sorted(self.items)},
+        }
+
+    def to_bytes(self) -> bytes:
+        """The bytes written to evidence.json (stable: sorted keys)."""
+        return documents.pretty_bytes(self.to_json())
+
+    @property
+    def sha256(self) -> str:
+        """The sha256 of the snapshot's canonical JSON."""
+        return digest(self.to_json())
+
+    def values(self) -> dict[str, JsonValue]:
+        """Key -> value for every item collected without error."""
+        return {key: item.value for key, item in self.items.items() if item.error is None}
+
+    def with_items(self, extra: Mapping[str, EvidenceItem]) -> EvidenceSnapshot:
+        """A copy with more items (e.g. input files added at evaluation); later items win."""
+        return EvidenceSnapshot(self.metadata, {**self.items, **extra})
+
+
+def snapshot_from_json(document: Any, *, where: str = "evidence") -> EvidenceSnapshot:
+    """Build a snapshot from parsed JSON, validating it first; errors name `where` and the JSON pointer."""
+    documents.validate(document, "evidence", where=where, error=EvidenceFileError)
+    meta = document["metadata"]
+    metadata = SnapshotMetadata(
+        platform=meta["platform"],
+        target_url=meta["target_url"],
+        collected_at=meta["collected_at"],
+        connector=meta["connector"],
+        connector_version=meta["connector_version"],
+        tool_version=meta["tool_version"],
+        api_calls=meta["api_calls"],
+        notes=tuple(meta.get("notes", ())),
+    )
+    items = {key: _item_from_json(key, raw, where=where) for key, raw in document["items"].items()}
+    return EvidenceSnapshot(metadata, items)
+
+
+def _item_from_json(key: str, raw: dict[str, Any], *, where: str) -> EvidenceItem:
+    error = raw.get("error")
+    if error is not None:
+        item = EvidenceItem.of_error(
+            key, Reason(error["reason"]), error["message"], source=raw["source"], collected_at=raw["collected_at"]
+        )
+    else:
+        item = EvidenceItem.of_value(key, raw["value"], source=raw["source"], collected_at=raw["collected_at"])
+    if item.sha256 != raw["sha256"]:
+        raise EvidenceFileError(f"{where}: /items/{key}/sha256: does not match the item's content")
+    return item
+
+
+def load_snapshot(path: Path) -> EvidenceSnapshot:
+    """Load and validate evidence.json; any problem raises `EvidenceFileError` naming file and pointer."""
+    document = documents.read_json(path, EvidenceFileError)
+    return snapshot_from_json(document, where=str(path))
+
+
+def save_snapshot(snapshot: EvidenceSnapshot, path: Path) -> None:
+    """Write evidence.json with mode 0600 (it can hold masked PII samples)."""
+    documents.write_private(path, snapshot.to_bytes())

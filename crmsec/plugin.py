@@ -1,0 +1,290 @@
+"""The check author's whole API: `@check`, `Finding`, `Status`, `Severity`, `Dimension`, `Evidence`.
+
+A check is validated metadata plus a pure function of (evidence, parameters) that returns findings:
+
+    @check(id="ACME-AUTH-001", title=..., dimension=Dimension.AUTHENTICATION, severity=Severity.HIGH,
+           requires=("auth.password_policy",), params={"min_length": 12}, rationale=..., remediation=...,
+           frameworks={"iso27001_2022": ("A.5.17",)})
+    def password_length(evidence: Evidence, *, min_length: int) -> list[Finding]: ...
+
+The decorator only attaches a frozen `CheckSpec`; the registry validates it. Importing a check does no I/O.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
+from enum import StrEnum
+from typing import Any, TypeAlias
+
+from crmsec.errors import EvidenceError, Reason
+
+JsonValue: TypeAlias = Any
+"""Parsed JSON: the only place `Any` is allowed."""
+
+SPEC_ATTRIBUTE = "__crmsec_check__"
+
+
+class Status(StrEnum):
+    """The outcome of one finding. ERROR belongs to the engine, WAIVED to the profile."""
+
+    PASS = "PASS"
+    FAIL = "FAIL"
+    WARN = "WARN"
+    ERROR = "ERROR"
+    NOT_APPLICABLE = "NOT_APPLICABLE"
+    MANUAL = "MANUAL"
+    WAIVED = "WAIVED"
+
+
+class Severity(StrEnum):
+    """How much a failing finding matters, most severe first."""
+
+    CRITICAL = "critical"
+    HIGH = "high"
+    MEDIUM = "medium"
+    LOW = "low"
+    INFO = "info"
+
+    @property
+    def rank(self) -> int:
+        """4 for critical down to 0 for info, so `a.rank >= b.rank` means "at least as severe"."""
+        return len(SEVERITY_ORDER) - 1 - SEVERITY_ORDER.index(self)
+
+
+SEVERITY_ORDER: tuple[Severity, ...] = tuple(Severity)
+
+
+class Dimension(StrEnum):
+    """What a check judges; each dimension gets its own score."""
+
+    TLS = "tls"
+    ACCESS_CONTROL = "access_control"
+    AUTHENTICATION = "authentication"
+    ENCRYPTION = "encryption"
+    BACKUP = "backup"
+    PII = "pii"
+    AUDIT_LOGGING = "audit_logging"
+    INTEGRATIONS = "integrations"
+    PLATFORM_CONFIGURATION = "platform_configuration"
+    DATA_QUALITY = "data_quality"
+    STABILITY = "stability"
+    USABILITY = "usability"
+    SATISFACTION = "satisfaction"
+    FUNCTIONALITY = "functionality"
+    BUSINESS_VALUE = "business_value"
+
+
+SECURITY_DIMENSIONS: frozenset[Dimension] = frozenset(list(Dimension)[:9])
+
+AREA_OF_DIMENSION: Mapping[Dimension, str] = {
+    Dimension.TLS: "TLS",
+    Dimension.ACCESS_CONTROL: "AC",
+    Dimension.AUTHENTICATION: "AUTH",
+    Dimension.ENCRYPTION: "ENC",
+    Dimension.BACKUP: "BAK",
+    Dimension.PII: "PII",
+    Dimension.AUDIT_LOGGING: "AUD",
+    Dimension.INTEGRATIONS: "INT",
+    Dimension.PLATFORM_CONFIGURATION: "CFG",
+    Dimension.DATA_QUALITY: "DQ",
+    Dimension.STABILITY: "STAB",
+    Dimension.USABILITY: "USE",
+    Dimension.SATISFACTION: "SAT",
+    Dimension.FUNCTIONALITY: "FUNC",
+    Dimension.BUSINESS_VALUE: "BIZ",
+}
+
+FRAMEWORKS: Mapping[str, str] = {
+    "iso27001_2022": "ISO/IEC 27001:2022 Annex A",
+    "soc2": "SOC 2 Trust Services Criteria",
+    "gdpr": "GDPR",
+    "pipl": "PIPL (China Personal Information Protection Law)",
+    "nist_csf_2": "NIST CSF 2.0",
+    "gbt22239_2019_l3": "GB/T 22239-2019 level 3 (Dengbao 2.0)",
+}
+"""Framework keys used in check metadata, and their display names."""
+
+CHECK_STATUSES: frozenset[Status] = frozenset(
+    {Status.PASS, Status.FAIL, Status.WARN, Status.MANUAL, Status.NOT_APPLICABLE}
+)
+"""The statuses a check may return itself."""
+
+
+@dataclass(frozen=True, slots=True)
+class Finding:
+    """One verdict of a check about one resource (a user, a field, a host, the organization)."""
+
+    status: Status
+    resource: str
+    message: str
+    details: Mapping[str, JsonValue] = field(default_factory=dict)
+    reason: Reason | None = None
+
+
+CheckFunction: TypeAlias = Callable[..., Iterable[Finding]]
+
+
+@dataclass(frozen=True, slots=True)
+class CheckSpec:
+    """Everything known about a check before it runs; attached by `@check`, validated by the registry."""
+
+    id: str
+    title: str
+    dimension: Dimension
+    severity: Severity
+    rationale: str
+    remediation: str
+    function: CheckFunction
+    requires: tuple[str, ...] = ()
+    optional: tuple[str, ...] = ()
+    params: Mapping[str, JsonValue] = field(default_factory=dict)
+    frameworks: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
+    references: tuple[str, ...] = ()
+    platforms: tuple[str, ...] = ()
+    slug: str = ""
+    origin: str = "builtin"
+
+    def metadata(self) -> dict[str, JsonValue]:
+        """The JSON form of the metadata (everything but the function), as validated and reported."""
+        return {
+            "id": self.id,
+            "slug": self.slug,
+            "title": self.title,
+            "dimension": str(self.dimension),
+            "severity": str(self.severity),
+            "rationale": self.rationale,
+            "remediation": self.remediation,
+            "requires": list(self.requires),
+            "optional": list(self.optional),
+            "params": dict(self.params),
+            "frameworks": {name: list(ids) for name, ids in sorted(self.frameworks.items())},
+            "references": list(self.references),
+            "platforms": list(self.platforms),
+            "origin": self.origin,
+        }
+
+
+def check(
+    *,
+    id: str,  # noqa: A002 -- the metadata field is called id everywhere
+    title: str,
+    dimension: Dimension,
+    severity: Severity,
+    rationale: str,
+    remediation: str,
+    requires: Sequence[str] = (),
+    optional: Sequence[str] = (),
+    params: Mapping[str, JsonValue] | None = None,
+    frameworks: Mapping[str, Sequence[str]] | None = None,
+    references: Sequence[str] = (),
+    platforms: Sequence[str] = (),
+) -> Callable[[CheckFunction], CheckFunction]:
+    """Mark a function as a check by attaching a frozen `CheckSpec`; no registration, no I/O."""
+
+    def attach(function: CheckFunction) -> CheckFunction:
+        spec = CheckSpec(
+            id=id,
+            title=title,
+            dimension=Dimension(dimension),
+            severity=Severity(severity),
+            rationale=rationale,
+            remediation=remediation,
+            function=function,
+            requires=tuple(requires),
+            optional=tuple(optional),
+            params=dict(params or {}),
+            frameworks={name: tuple(ids) for name, ids in (frameworks or {}).items()},
+            references=tuple(references),
+            platforms=tuple(platforms),
+            slug=function.__name__,
+        )
+        setattr(function, SPEC_ATTRIBUTE, spec)
+        return function
+
+    return attach
+
+
+class Evidence:
+    """A read-only view of the evidence keys a check declared, with typed accessors.
+
+    Reading an undeclared key raises `EvidenceError`, so a check's `requires`/`optional` stay honest.
+    Keys in `optional` that were not collected read as absent (`has` is False, `get` gives the default).
+    """
+
+    __slots__ = ("_allowed", "_values")
+
+    def __init__(self, values: Mapping[str, JsonValue], allowed: Iterable[str]) -> None:
+        self._values = dict(values)
+        self._allowed = frozenset(allowed)
+
+    def _read(self, key: str) -> JsonValue:
+        if key not in self._allowed:
+            raise EvidenceError(f"the check read {key}, which it did not declare in requires/optional")
+        if key not in self._values:
+            raise EvidenceError(f"{key} was not collected")
+        return self._values[key]
+
+    def has(self, key: str) -> bool:
+        """True when the declared key was collected without error."""
+        return key in self._allowed and key in self._values
+
+    def get(self, key: str, default: JsonValue = None) -> JsonValue:
+        """The value of an optional key, or `default` when it was not collected."""
+        return self._read(key) if self.has(key) else default
+
+    def value(self, key: str) -> JsonValue:
+        """The raw JSON value of a declared key."""
+        return self._read(key)
+
+    def mapping(self, key: str) -> dict[str, JsonValue]:
+        """The value of `key`, which must be a JSON object."""
+        value = self._read(key)
+        if not isinstance(value, dict):
+            raise EvidenceError(f"{key} should be an object, got {type(value).__name__}")
+        return value
+
+    def records(self, key: str) -> list[dict[str, JsonValue]]:
+        """The value of `key`, which must be a list of JSON objects."""
+        value = self._read(key)
+        if not isinstance(value, list) or not all(isinstance(item, dict) for item in value):
+            raise EvidenceError(f"{key} should be a list of objects")
+        return value
+
+
+def field_of(record: Mapping[str, JsonValue], name: str, kind: type | tuple[type, ...], *, key: str) -> Any:
+    """`record[name]` checked against `kind`; raises `EvidenceError` naming the evidence key otherwise."""
+    value = record.get(name)
+    if isinstance(value, bool) and kind in (int, float, (int, float)):
+        raise EvidenceError(f"{key}: {name} should be a number, got a boolean")
+    if not isinstance(value, kind):
+        raise EvidenceError(f"{key}: {name} is missing or has the wrong type")
+    return value
+
+
+def spec_of(function: object) -> CheckSpec | None:
+    """The `CheckSpec` attached by `@check`, or None for any other object."""
+    spec = getattr(function, SPEC_ATTRIBUTE, None)
+    return spec if isinstance(spec, CheckSpec) else None
+
+
+__all__ = [
+    "AREA_OF_DIMENSION",
+    "CHECK_STATUSES",
+    "FRAMEWORKS",
+    "SECURITY_DIMENSIONS",
+    "SEVERITY_ORDER",
+    "CheckFunction",
+    "CheckSpec",
+    "Dimension",
+    "Evidence",
+    "EvidenceError",
+    "Finding",
+    "JsonValue",
+    "Reason",
+    "Severity",
+    "Status",
+    "check",
+    "field_of",
+    "spec_of",
+]

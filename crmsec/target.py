@@ -1,0 +1,99 @@
+"""The target of a scan, and its credentials: read from an environment variable or a file, never argv."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+from urllib.parse import urlsplit, urlunsplit
+
+from crmsec.errors import InputError
+
+DEFAULT_TOKEN_ENV = "CRMSEC_TOKEN"
+
+
+class Secret:
+    """A credential that never prints: `str()` and `repr()` give `Secret(***)`; only auth calls `reveal()`."""
+
+    __slots__ = ("_value",)
+
+    def __init__(self, value: str) -> None:
+        self._value = value
+
+    def reveal(self) -> str:
+        """The secret itself; call it only where it goes on the wire."""
+        return self._value
+
+    def __repr__(self) -> str:
+        return "Secret(***)"
+
+    __str__ = __repr__
+
+    def __eq__(self, other: object) -> bool:
+        return isinstance(other, Secret) and other._value == self._value
+
+    def __hash__(self) -> int:
+        return hash(("Secret", self._value))
+
+
+@dataclass(frozen=True, slots=True)
+class Target:
+    """What to scan: platform, base URL (no user-info, no query), credentials and TLS trust settings."""
+
+    platform: str
+    url: str
+    secret: Secret | None = None
+    ca_bundle: Path | None = None
+    options: Mapping[str, str] = field(default_factory=dict)
+    credentials: Mapping[str, Secret] = field(default_factory=dict)
+
+    @property
+    def host(self) -> str:
+        """The host name of the URL."""
+        return urlsplit(self.url).hostname or ""
+
+
+def clean_url(url: str) -> str:
+    """Validate a target URL and return it without user-info, query or fragment.
+
+    Raises InputError for anything that is not an absolute http(s) URL, or that carries user-info
+    (credentials in a URL leak into logs and reports, so we refuse them rather than strip them silently).
+    """
+    parts = urlsplit(url)
+    if parts.scheme not in ("https", "http") or not parts.hostname:
+        raise InputError(f"--url {url!r}: expected an absolute https:// URL", hint="e.g. --url https://acme.my.salesforce.com")
+    if parts.username or parts.password:
+        raise InputError("--url must not contain credentials", hint="put the token in CRMSEC_TOKEN or a --credentials-file")
+    netloc = parts.hostname if parts.port is None else f"{parts.hostname}:{parts.port}"
+    if ":" in (parts.hostname or "") and parts.port is None:
+        netloc = f"[{parts.hostname}]"
+    return urlunsplit((parts.scheme, netloc, parts.path.rstrip("/"), "", ""))
+
+
+def secret_from_environment(name: str) -> Secret | None:
+    """The secret in environment variable `name`, or None when it is unset or empty."""
+    value = os.environ.get(name, "").strip()
+    return Secret(value) if value else None
+
+
+def credentials_from_file(path: Path) -> dict[str, Secret]:
+    """Read `KEY=VALUE` lines (or a single bare token) from a credentials file.
+
+    A bare token becomes `token`. Comments (#) and blank lines are skipped. The file's contents never
+    appear in an error message.
+    """
+    try:
+        text = path.read_text(encoding="utf-8")
+    except OSError as error:
+        raise InputError(f"--credentials-file {path}: cannot read ({error.strerror})") from error
+    lines = [line.strip() for line in text.splitlines() if line.strip() and not line.strip().startswith("#")]
+    if len(lines) == 1 and "=" not in lines[0]:
+        return {"token": Secret(lines[0])}
+    result: dict[str, Secret] = {}
+    for number, line in enumerate(lines, start=1):
+        name, separator, value = line.partition("=")
+        if not separator or not name.strip():
+            raise InputError(f"--credentials-file {path}: entry {number} is not KEY=VALUE")
+        result[name.strip().lower()] = Secret(value.strip())
+    return result
