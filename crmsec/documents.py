@@ -65,7 +65,7 @@ def write_private(path: Path, data: bytes) -> None:
     descriptor = os.open(temporary, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
     with os.fdopen(descriptor, "wb") as handle:
         handle.write(data)
-    os.chmod(temporary, 0o600)
+    temporary.chmod(0o600)
     temporary.replace(path)
 
 

@@ -55,9 +55,7 @@ class EvidenceItem:
         return cls(key=key, source=source, collected_at=collected_at, value=value, sha256=digest(value))
 
     @classmethod
-    def of_error(
-        cls, key: str, reason: Reason, message: str, *, source: str, collected_at: str
-    ) -> EvidenceItem:
+    def of_error(cls, key: str, reason: Reason, message: str, *, source: str, collected_at: str) -> EvidenceItem:
         """An item recording why the key could not be collected."""
         error = {"reason": str(reason), "message": message}
         return cls(
@@ -165,7 +163,11 @@ def _item_from_json(key: str, raw: dict[str, Any], *, where: str) -> EvidenceIte
     error = raw.get("error")
     if error is not None:
         item = EvidenceItem.of_error(
-            key, Reason(error["reason"]), error["message"], source=raw["source"], collected_at=raw["collected_at"]
+            key,
+            Reason(error["reason"]),
+            error["message"],
+            source=raw["source"],
+            collected_at=raw["collected_at"],
         )
     else:
         item = EvidenceItem.of_value(key, raw["value"], source=raw["source"], collected_at=raw["collected_at"])

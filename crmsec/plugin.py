@@ -28,7 +28,7 @@ SPEC_ATTRIBUTE = "__crmsec_check__"
 class Status(StrEnum):
     """The outcome of one finding. ERROR belongs to the engine, WAIVED to the profile."""
 
-    PASS = "PASS"
+    PASS = "PASS"  # noqa: S105 -- a status, not a password
     FAIL = "FAIL"
     WARN = "WARN"
     ERROR = "ERROR"
@@ -167,7 +167,7 @@ class CheckSpec:
 
 def check(
     *,
-    id: str,  # noqa: A002 -- the metadata field is called id everywhere
+    id: str,
     title: str,
     dimension: Dimension,
     severity: Severity,

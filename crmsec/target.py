@@ -10,7 +10,7 @@ from urllib.parse import urlsplit, urlunsplit
 
 from crmsec.errors import InputError
 
-DEFAULT_TOKEN_ENV = "CRMSEC_TOKEN"
+DEFAULT_TOKEN_ENV = "CRMSEC_TOKEN"  # noqa: S105 -- the name of a variable, not a secret
 
 
 class Secret:
@@ -62,9 +62,14 @@ def clean_url(url: str) -> str:
     """
     parts = urlsplit(url)
     if parts.scheme not in ("https", "http") or not parts.hostname:
-        raise InputError(f"--url {url!r}: expected an absolute https:// URL", hint="e.g. --url https://acme.my.salesforce.com")
+        raise InputError(
+            f"--url {url!r}: expected an absolute https:// URL",
+            hint="e.g. --url https://acme.my.salesforce.com",
+        )
     if parts.username or parts.password:
-        raise InputError("--url must not contain credentials", hint="put the token in CRMSEC_TOKEN or a --credentials-file")
+        raise InputError(
+            "--url must not contain credentials", hint="put the token in CRMSEC_TOKEN or a --credentials-file"
+        )
     netloc = parts.hostname if parts.port is None else f"{parts.hostname}:{parts.port}"
     if ":" in (parts.hostname or "") and parts.port is None:
         netloc = f"[{parts.hostname}]"

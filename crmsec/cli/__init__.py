@@ -92,7 +92,7 @@ def main(argv: list[str] | None = None) -> None:
         console.err(f"crmsec: error: {error}")
         console.err(f"crmsec: hint: {error.hint}")
         sys.exit(_exit_code(error))
-    except Exception as error:  # noqa: BLE001 -- boundary: a crash must never look like a verdict
+    except Exception as error:
         if debug:
             raise
         console.err(f"crmsec: internal error: {type(error).__name__}: {error}")

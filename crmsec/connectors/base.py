@@ -52,9 +52,7 @@ class Recorder:
     def fail(self, key: str, reason: Reason, message: str, *, source: str) -> None:
         """Record why `key` could not be collected (the message must hold no secret or body)."""
         if self.wants(key):
-            self._items[key] = EvidenceItem.of_error(
-                key, reason, message, source=source, collected_at=self._clock()
-            )
+            self._items[key] = EvidenceItem.of_error(key, reason, message, source=source, collected_at=self._clock())
 
     def fail_from(self, key: str, error: ConnectorError) -> None:
         """Record a connector error against `key`."""

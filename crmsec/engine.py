@@ -1,0 +1,277 @@
+"""Collect, evaluate, scan: the pipeline from target to report.
+
+`collect` talks to the target through a connector and returns a snapshot. `evaluate` runs the profile's
+checks over a snapshot (offline), applies waivers, scores and builds the report. Evidence guards live here:
+a check never sees a missing key (ERROR evidence_missing), a failed key (ERROR with the connector's reason)
+or an unsupported one (NOT_APPLICABLE). A check that raises or runs too long becomes an ERROR finding.
+"""
+
+from __future__ import annotations
+
+import concurrent.futures
+import datetime as dt
+import time
+from collections import Counter
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from dataclasses import asdict, dataclass, field, replace
+from typing import Any, Protocol
+
+import httpx
+
+from crmsec.connectors import load_connector
+from crmsec.connectors.base import Recorder
+from crmsec.errors import EvidenceError, Reason, TargetError
+from crmsec.evidence import EvidenceItem, EvidenceSnapshot, timestamp, utc_now
+from crmsec.plugin import CHECK_STATUSES, CheckSpec, Dimension, Evidence, Finding, JsonValue, Severity, Status
+from crmsec.profiles import Profile, Waiver, select_checks
+from crmsec.registry import Catalogue, PackInfo
+from crmsec.report.build import BuildInputs, GateOptions, build_report, fingerprint
+from crmsec.report.model import EvidenceRef, FindingRecord, Report
+from crmsec.scoring import score, summarize_waivers, waiver_for
+from crmsec.target import Target
+
+DEFAULT_CHECK_TIMEOUT = 30.0
+Clock = Callable[[], dt.datetime]
+
+
+class Observer(Protocol):
+    """Receives progress: `stage` names the step, `done`/`total` count checks or requests."""
+
+    def __call__(self, stage: str, done: int, total: int) -> None: ...
+
+
+def _silent(stage: str, done: int, total: int) -> None:
+    return None
+
+
+@dataclass(frozen=True, slots=True)
+class EvaluationOptions:
+    """Knobs of one evaluation that are not part of the profile."""
+
+    gate: GateOptions = field(default_factory=GateOptions)
+    check_timeout: float = DEFAULT_CHECK_TIMEOUT
+    clock: Clock = utc_now
+    observer: Observer = _silent
+    timings: Mapping[str, float] = field(default_factory=dict)
+    metrics: Mapping[str, Mapping[str, JsonValue]] = field(default_factory=dict)
+    extras: Mapping[str, JsonValue] = field(default_factory=dict)
+
+
+async def collect(
+    target: Target,
+    *,
+    client: httpx.AsyncClient | None = None,
+    keys: Sequence[str] = (),
+    clock: Callable[[], str] | None = None,
+) -> EvidenceSnapshot:
+    """Collect evidence from the target through its platform's connector.
+
+    Raises TargetError when the target is unusable or nothing at all could be collected.
+    """
+    connector = load_connector(target.platform)
+    recorder = Recorder(requested=keys) if clock is None else Recorder(requested=keys, clock=clock)
+    if client is None:
+        from crmsec.connectors.http import make_client
+
+        async with make_client(target) as own_client:
+            await connector.collect(target, own_client, recorder)
+    else:
+        await connector.collect(target, client, recorder)
+    snapshot = recorder.build(target, connector=type(connector).__name__, connector_version=connector.version)
+    if not snapshot.items or all(item.error is not None for item in snapshot.items.values()):
+        reasons = Counter(str(item.error.reason) for item in snapshot.items.values() if item.error)
+        summary = ", ".join(f"{reason} x{count}" for reason, count in reasons.most_common(3)) or "no items"
+        raise TargetError(
+            f"nothing could be collected from {target.url} ({summary})",
+            endpoint=target.url,
+            reason=Reason.UNREACHABLE,
+        )
+    return snapshot
+
+
+def _evidence_guard(spec: CheckSpec, snapshot: EvidenceSnapshot) -> Finding | None:
+    """A finding that replaces running the check when its evidence is absent, failed or unsupported."""
+    platform = snapshot.metadata.platform
+    if spec.platforms and platform not in spec.platforms:
+        return Finding(Status.NOT_APPLICABLE, "organization", f"not a check for platform {platform}",
+                       reason=Reason.NOT_SUPPORTED)  # fmt: skip
+    for key in spec.requires:
+        item = snapshot.items.get(key)
+        if item is None:
+            return Finding(Status.ERROR, "organization", f"evidence {key} was not collected",
+                           reason=Reason.EVIDENCE_MISSING)  # fmt: skip
+        if item.error is not None and item.error.reason is Reason.NOT_SUPPORTED:
+            return Finding(Status.NOT_APPLICABLE, "organization", f"{key}: {item.error.message}",
+                           reason=Reason.NOT_SUPPORTED)  # fmt: skip
+        if item.error is not None:
+            return Finding(Status.ERROR, "organization", f"{key}: {item.error.message}", reason=item.error.reason)
+    return None
+
+
+class _Runner:
+    """Runs checks one at a time in a worker thread, so a hung check can be abandoned after its timeout."""
+
+    def __init__(self, timeout: float) -> None:
+        self.timeout = timeout
+        self._executor = concurrent.futures.ThreadPoolExecutor(max_workers=1, thread_name_prefix="crmsec-check")
+
+    def run(self, spec: CheckSpec, evidence: Evidence, params: Mapping[str, JsonValue]) -> list[Finding]:
+        future = self._executor.submit(lambda: list(spec.function(evidence, **params)))
+        try:
+            findings = future.result(timeout=self.timeout)
+        except concurrent.futures.TimeoutError:
+            self._executor.shutdown(wait=False, cancel_futures=True)
+            self._executor = concurrent.futures.ThreadPoolExecutor(max_workers=1, thread_name_prefix="crmsec-check")
+            return [Finding(Status.ERROR, "organization", f"the check ran longer than {self.timeout:g} s",
+                            reason=Reason.CHECK_TIMEOUT)]  # fmt: skip
+        except EvidenceError as error:
+            return [Finding(Status.ERROR, "organization", str(error), reason=Reason.EVIDENCE_UNUSABLE)]
+        except Exception as error:  # noqa: BLE001 -- boundary: a broken check must not stop the scan
+            return [Finding(Status.ERROR, "organization", f"the check crashed: {type(error).__name__}",
+                            reason=Reason.CHECK_CRASHED)]  # fmt: skip
+        return _validated(findings)
+
+    def close(self) -> None:
+        self._executor.shutdown(wait=False, cancel_futures=True)
+
+
+def _validated(findings: Sequence[Any]) -> list[Finding]:
+    if not findings:
+        return [Finding(Status.ERROR, "organization", "the check returned nothing", reason=Reason.NO_FINDINGS)]
+    for finding in findings:
+        if not isinstance(finding, Finding) or finding.status not in CHECK_STATUSES:
+            shown = finding.status if isinstance(finding, Finding) else type(finding).__name__
+            return [Finding(Status.ERROR, "organization", f"the check returned an invalid result ({shown})",
+                            reason=Reason.CHECK_CRASHED)]  # fmt: skip
+    return list(findings)
+
+
+def run_checks(
+    specs: Sequence[CheckSpec], snapshot: EvidenceSnapshot, profile: Profile, options: EvaluationOptions
+) -> list[tuple[CheckSpec, Finding]]:
+    """Run each check over the snapshot with the profile's parameters; never raises for a check's fault."""
+    values = snapshot.values()
+    runner = _Runner(options.check_timeout)
+    results: list[tuple[CheckSpec, Finding]] = []
+    try:
+        for index, spec in enumerate(specs, start=1):
+            options.observer("checks", index, len(specs))
+            guard = _evidence_guard(spec, snapshot)
+            if guard is not None:
+                results.append((spec, guard))
+                continue
+            declared = (*spec.requires, *spec.optional)
+            evidence = Evidence({key: values[key] for key in declared if key in values}, declared)
+            params = profile.parameters_for(spec)
+            results.extend((spec, finding) for finding in runner.run(spec, evidence, params))
+    finally:
+        runner.close()
+    return results
+
+
+def _record(spec: CheckSpec, finding: Finding, snapshot: EvidenceSnapshot) -> FindingRecord:
+    references = tuple(
+        EvidenceRef(key, snapshot.items[key].sha256)
+        for key in (*spec.requires, *spec.optional)
+        if key in snapshot.items
+    )
+    return FindingRecord(
+        check_id=spec.id,
+        slug=spec.slug,
+        title=spec.title,
+        dimension=spec.dimension,
+        severity=spec.severity,
+        status=finding.status,
+        resource=finding.resource,
+        message=finding.message,
+        details=dict(finding.details),
+        reason=finding.reason,
+        evidence=references,
+        fingerprint=fingerprint(spec.id, finding.resource),
+    )
+
+
+def _plugin_findings(catalogue: Catalogue) -> list[FindingRecord]:
+    return [
+        FindingRecord(
+            check_id=problem.pack if problem.pack.startswith("plugin:") else f"plugin:{problem.pack}",
+            title="Check pack failed to load",
+            dimension=None,
+            severity=Severity.HIGH,
+            status=Status.ERROR,
+            resource=problem.pack,
+            message=problem.message,
+            reason=Reason.PLUGIN_LOAD_FAILED,
+            fingerprint=fingerprint("plugin", problem.pack),
+        )
+        for problem in catalogue.problems
+    ]
+
+
+def _apply_waivers(
+    records: Iterable[FindingRecord], profile: Profile, today: dt.date
+) -> tuple[list[FindingRecord], list[tuple[Waiver, str, str]]]:
+    waived: list[FindingRecord] = []
+    applied: list[tuple[Waiver, str, str]] = []
+    for record in records:
+        waiver = None
+        if record.status in (Status.FAIL, Status.WARN, Status.ERROR):
+            waiver = waiver_for(record.check_id, record.resource, profile.waivers, today)
+        if waiver is None:
+            waived.append(record)
+            continue
+        applied.append((waiver, record.check_id, record.resource))
+        waived.append(replace(record, status=Status.WAIVED, original_status=record.status, waiver=waiver.to_json()))
+    return waived, applied
+
+
+def evaluate(
+    snapshot: EvidenceSnapshot,
+    profile: Profile,
+    catalogue: Catalogue,
+    options: EvaluationOptions | None = None,
+) -> Report:
+    """Run the profile's checks over the snapshot, apply waivers, score, gate and build the report."""
+    options = options or EvaluationOptions()
+    started = time.perf_counter()
+    now = options.clock()
+    specs = select_checks(profile, catalogue.checks.values())
+    results = run_checks(specs, snapshot, profile, options)
+    records = sorted(
+        [_record(spec, finding, snapshot) for spec, finding in results] + _plugin_findings(catalogue),
+        key=lambda record: (record.check_id, record.resource, record.message),
+    )
+    baseline = options.gate.baseline_fingerprints
+    if baseline is not None:
+        records = [replace(r, new=r.fingerprint not in baseline) for r in records]
+    records, applied = _apply_waivers(records, profile, now.date())
+    per_dimension = Counter(spec.dimension for spec in specs)
+    card = score(records, profile, checks_per_dimension=dict[Dimension, int](per_dimension))
+    outcome = summarize_waivers(applied, profile.waivers, now.date())
+    timings = {**options.timings, "evaluate_seconds": round(time.perf_counter() - started, 3)}
+    inputs = BuildInputs(
+        snapshot=snapshot,
+        profile=profile,
+        checks=specs,
+        generated_at=timestamp(now),
+        plugins=[_pack_json(pack) for pack in catalogue.packs],
+        errors=[f"{problem.pack}: {problem.message}" for problem in catalogue.problems]
+        + [
+            f"{key}: {item.error.reason}: {item.error.message}"
+            for key, item in sorted(snapshot.items.items())
+            if item.error is not None and item.error.reason is not Reason.NOT_SUPPORTED
+        ],
+        timings=timings,
+        metrics=options.metrics,
+        extras=options.extras,
+    )
+    return build_report(inputs, records, card, outcome, options.gate)
+
+
+def _pack_json(pack: PackInfo) -> dict[str, JsonValue]:
+    return {key: list(value) if isinstance(value, tuple) else value for key, value in asdict(pack).items()}
+
+
+def add_items(snapshot: EvidenceSnapshot, items: Mapping[str, EvidenceItem]) -> EvidenceSnapshot:
+    """The snapshot with extra items (input files), so they are hashed and signed with the rest."""
+    return snapshot.with_items(items)

@@ -1,0 +1,86 @@
+"""Helpers for testing checks, ours and third-party packs': build snapshots from values, run one check.
+
+    snapshot = snapshot_from_values(FIXTURES / "pass.json")     # {"evidence.key": value, ...}
+    [finding] = run_check("CRM-AUTH-004", snapshot, max_idle_minutes=30)
+
+`run_check` goes through the registry and the engine's guards, so a test sees what a scan sees.
+A fixture value of the form `{"__error__": {"reason": "permission_denied", "message": "..."}}` records
+the key as collected with that error.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Mapping
+from functools import cache
+from pathlib import Path
+from typing import Any
+
+from crmsec import __version__
+from crmsec.engine import EvaluationOptions, run_checks
+from crmsec.errors import Reason
+from crmsec.evidence import EvidenceItem, EvidenceSnapshot, SnapshotMetadata
+from crmsec.profiles import Profile
+from crmsec.registry import Catalogue, load_catalogue
+from crmsec.report.build import fingerprint
+from crmsec.report.model import EvidenceRef, FindingRecord
+
+FIXED_TIME = "2026-01-01T00:00:00Z"
+
+
+def snapshot_from_values(
+    source: Path | Mapping[str, Any], *, platform: str = "salesforce", collected_at: str = FIXED_TIME
+) -> EvidenceSnapshot:
+    """A schema-valid snapshot with real hashes from `{evidence key: value}` (a mapping or a JSON file)."""
+    values: Mapping[str, Any]
+    values = json.loads(source.read_text(encoding="utf-8")) if isinstance(source, Path) else source
+    items: dict[str, EvidenceItem] = {}
+    for key, value in values.items():
+        if isinstance(value, dict) and set(value) == {"__error__"}:
+            error = value["__error__"]
+            items[key] = EvidenceItem.of_error(
+                key, Reason(error["reason"]), error.get("message", "fixture error"),
+                source="fixture", collected_at=collected_at,
+            )  # fmt: skip
+        else:
+            items[key] = EvidenceItem.of_value(key, value, source="fixture", collected_at=collected_at)
+    metadata = SnapshotMetadata(
+        platform=platform,
+        target_url="https://crm.example.test",
+        collected_at=collected_at,
+        connector="fixture",
+        connector_version="0",
+        tool_version=__version__,
+    )
+    return EvidenceSnapshot(metadata, items)
+
+
+@cache
+def _builtin_catalogue() -> Catalogue:
+    return load_catalogue(plugins=False)
+
+
+def run_check(
+    check_id: str, snapshot: EvidenceSnapshot, *, catalogue: Catalogue | None = None, **params: Any
+) -> list[FindingRecord]:
+    """Run one check (built-in unless `catalogue` is given) over a snapshot, with parameter overrides."""
+    spec = (catalogue or _builtin_catalogue()).get(check_id)
+    profile = Profile(name="test", description="", sha256="0" * 64, sources=(), check_parameters={check_id: params})
+    results = run_checks([spec], snapshot, profile, EvaluationOptions())
+    return [
+        FindingRecord(
+            check_id=spec.id,
+            slug=spec.slug,
+            title=spec.title,
+            dimension=spec.dimension,
+            severity=spec.severity,
+            status=finding.status,
+            resource=finding.resource,
+            message=finding.message,
+            details=dict(finding.details),
+            reason=finding.reason,
+            evidence=tuple(EvidenceRef(k, snapshot.items[k].sha256) for k in spec.requires if k in snapshot.items),
+            fingerprint=fingerprint(spec.id, finding.resource),
+        )
+        for _, finding in results
+    ]
