@@ -161,7 +161,9 @@ def run_checks(
                 results.append((spec, guard))
                 continue
             declared = (*spec.requires, *spec.optional)
-            evidence = Evidence({key: values[key] for key in declared if key in values}, declared)
+            present = [key for key in declared if key in values]
+            times = {key: snapshot.items[key].collected_at for key in present}
+            evidence = Evidence({key: values[key] for key in present}, declared, times)
             params = profile.parameters_for(spec)
             results.extend((spec, finding) for finding in runner.run(spec, evidence, params))
     finally:

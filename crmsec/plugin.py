@@ -14,6 +14,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
+from datetime import UTC, datetime
 from enum import StrEnum
 from typing import Any, TypeAlias
 
@@ -212,11 +213,34 @@ class Evidence:
     Keys in `optional` that were not collected read as absent (`has` is False, `get` gives the default).
     """
 
-    __slots__ = ("_allowed", "_values")
+    __slots__ = ("_allowed", "_times", "_values")
 
-    def __init__(self, values: Mapping[str, JsonValue], allowed: Iterable[str]) -> None:
+    def __init__(
+        self, values: Mapping[str, JsonValue], allowed: Iterable[str], times: Mapping[str, str] | None = None
+    ) -> None:
         self._values = dict(values)
         self._allowed = frozenset(allowed)
+        self._times = dict(times or {})
+
+    def collected_at(self, key: str) -> datetime:
+        """When `key` was collected (UTC): the "now" against which checks measure ages, so they stay pure."""
+        self._read(key)
+        stamp = self._times.get(key)
+        if stamp is None:
+            raise EvidenceError(f"{key} has no collection time")
+        return datetime.strptime(stamp, "%Y-%m-%dT%H:%M:%SZ").replace(tzinfo=UTC)
+
+    def timestamp(self, key: str, value: JsonValue) -> datetime | None:
+        """Parse an RFC 3339 timestamp found in evidence `key` (None stays None); EvidenceError if malformed."""
+        if value is None:
+            return None
+        if not isinstance(value, str):
+            raise EvidenceError(f"{key}: expected a timestamp string, got {type(value).__name__}")
+        try:
+            parsed = datetime.fromisoformat(value.replace("Z", "+00:00"))
+        except ValueError as error:
+            raise EvidenceError(f"{key}: {value!r} is not an RFC 3339 timestamp") from error
+        return parsed if parsed.tzinfo else parsed.replace(tzinfo=UTC)
 
     def _read(self, key: str) -> JsonValue:
         if key not in self._allowed:
