@@ -1,0 +1,393 @@
+"""Signed reports: Ed25519 keys, DSSE envelopes over an in-toto statement, offline verification.
+
+What is signed is the RFC 8785 canonical bytes of an in-toto Statement v1 whose subjects are the sha256
+digests of report.json and evidence.json (their bytes as written) and whose predicate repeats the verdict
+(target, profile, score, grade, gate, time). The statement travels in a DSSE envelope
+(https://github.com/secure-systems-lab/dsse): the signature covers PAE(payloadType, payload), so neither
+the payload nor its type can be swapped. Verification needs only the envelope, the public key and,
+optionally, the two files: no network, no crmsec report model.
+
+`keyid` is the lower-case hex sha256 of the public key's DER SubjectPublicKeyInfo, which
+`openssl pkey -pubin -in KEY.pub -outform DER | sha256sum` reproduces. Like DSSE says, it only
+narrows the choice of key; the signature decides.
+
+Errors: unusable key files raise `SigningError`; a signature, type or digest that does not match, or a
+malformed envelope, raises `VerificationError`; an existing key without `force` raises `InputError`.
+"""
+
+from __future__ import annotations
+
+import base64
+import binascii
+import hashlib
+import json
+import logging
+import os
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from cryptography.exceptions import InvalidSignature, UnsupportedAlgorithm
+from cryptography.hazmat.primitives import serialization
+from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey, Ed25519PublicKey
+
+from crmsec.canonical import canonical_bytes, sha256_hex
+from crmsec.errors import InputError, SigningError, VerificationError
+
+logger = logging.getLogger(__name__)
+
+PAYLOAD_TYPE = "application/vnd.in-toto+json"
+STATEMENT_TYPE = "https://in-toto.io/Statement/v1"
+PREDICATE_TYPE = "https://crmsec.dev/attestation/report/v1"
+REPORT_SUBJECT = "report.json"
+EVIDENCE_SUBJECT = "evidence.json"
+ENVELOPE_NAME = "report.dsse.json"
+PASSPHRASE_VARIABLE = "CRMSEC_KEY_PASSPHRASE"  # noqa: S105 -- a variable name, not a secret
+MAX_KEY_BYTES = 64 * 1024
+MAX_ENVELOPE_BYTES = 16 * 1024 * 1024
+MAX_REPORT_BYTES = 512 * 1024 * 1024
+_CHUNK = 1024 * 1024
+
+
+@dataclass(frozen=True, slots=True)
+class VerifiedStatement:
+    """What a verified envelope vouches for, and which of the signed files were compared to disk."""
+
+    keyid: str
+    subjects: dict[str, str]
+    predicate: dict[str, Any]
+    report_checked: bool
+    evidence_checked: bool
+
+
+# -- DSSE ----------------------------------------------------------------------------------------------
+
+
+def pae(payload_type: str, payload: bytes) -> bytes:
+    """DSSE pre-authentication encoding: "DSSEv1" SP LEN(type) SP type SP LEN(body) SP body (byte lengths)."""
+    encoded_type = payload_type.encode("utf-8")
+    return b"DSSEv1 %d %b %d %b" % (len(encoded_type), encoded_type, len(payload), payload)
+
+
+def keyid(public_key: Ed25519PublicKey) -> str:
+    """The key's id: hex sha256 of its DER SubjectPublicKeyInfo."""
+    der = public_key.public_bytes(serialization.Encoding.DER, serialization.PublicFormat.SubjectPublicKeyInfo)
+    return sha256_hex(der)
+
+
+def sign_payload(payload: bytes, private_key: Ed25519PrivateKey, *, payload_type: str = PAYLOAD_TYPE) -> dict[str, Any]:
+    """Sign bytes into a DSSE envelope (standard base64, one signature carrying our keyid)."""
+    signature = private_key.sign(pae(payload_type, payload))
+    return {
+        "payload": base64.b64encode(payload).decode("ascii"),
+        "payloadType": payload_type,
+        "signatures": [{"keyid": keyid(private_key.public_key()), "sig": base64.b64encode(signature).decode("ascii")}],
+    }
+
+
+def verify_payload(envelope: Any, public_key: Ed25519PublicKey, *, payload_type: str = PAYLOAD_TYPE) -> bytes:
+    """Check a DSSE envelope against one public key and return the payload bytes it vouches for.
+
+    A signature whose keyid names another key is not tried; one without a keyid is. Either base64
+    alphabet is accepted, as DSSE requires. Anything else raises `VerificationError`.
+    """
+    if not isinstance(envelope, dict):
+        raise VerificationError("envelope: not a JSON object")
+    claimed_type = envelope.get("payloadType")
+    if claimed_type != payload_type:
+        raise VerificationError(f"envelope: payloadType {claimed_type!r} is not {payload_type!r}")
+    payload = _decode_base64(envelope.get("payload"), "payload")
+    signatures = envelope.get("signatures")
+    if not isinstance(signatures, list) or not signatures:
+        raise VerificationError("envelope: no signatures")
+    expected_id = keyid(public_key)
+    message = pae(payload_type, payload)
+    for position, entry in enumerate(signatures):
+        if not isinstance(entry, dict):
+            raise VerificationError(f"envelope: signatures[{position}] is not an object")
+        if entry.get("keyid", expected_id) != expected_id:
+            continue
+        try:
+            public_key.verify(_decode_base64(entry.get("sig"), f"signatures[{position}].sig"), message)
+        except InvalidSignature:
+            continue
+        return payload
+    raise VerificationError(f"envelope: no valid signature by key {expected_id}")
+
+
+def _decode_base64(value: Any, field: str) -> bytes:
+    if not isinstance(value, str):
+        raise VerificationError(f"envelope: {field} is not a base64 string")
+    standard = value.replace("-", "+").replace("_", "/")
+    try:
+        return base64.b64decode(standard + "=" * (-len(standard) % 4), validate=True)
+    except (binascii.Error, ValueError) as error:
+        raise VerificationError(f"envelope: {field} is not valid base64") from error
+
+
+# -- keys ----------------------------------------------------------------------------------------------
+
+
+def public_key_path(private_key_path: Path) -> Path:
+    """Where the public half of KEY lives: KEY.pub."""
+    return private_key_path.with_name(private_key_path.name + ".pub")
+
+
+def generate_keypair(path: Path, *, passphrase: bytes | None, force: bool) -> tuple[Path, Path]:
+    """Write a new Ed25519 key pair: `path` (PEM PKCS8, 0600 from creation on) and `path`.pub (PEM SPKI).
+
+    An existing file at either path raises `InputError` unless `force`; then both are replaced atomically.
+    """
+    public_path = public_key_path(path)
+    existing = [str(candidate) for candidate in (path, public_path) if candidate.exists() or candidate.is_symlink()]
+    if existing and not force:
+        raise InputError(f"{', '.join(existing)}: already exists", hint="pass --force to replace the key pair")
+    private_key = Ed25519PrivateKey.generate()
+    encryption: serialization.KeySerializationEncryption = (
+        serialization.BestAvailableEncryption(passphrase) if passphrase else serialization.NoEncryption()
+    )
+    private_pem = private_key.private_bytes(serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8, encryption)
+    public_pem = private_key.public_key().public_bytes(
+        serialization.Encoding.PEM, serialization.PublicFormat.SubjectPublicKeyInfo
+    )
+    _write_new(path, private_pem, mode=0o600, replace=force)
+    _write_new(public_path, public_pem, mode=0o644, replace=force)
+    return path, public_path
+
+
+def _write_new(path: Path, data: bytes, *, mode: int, replace: bool) -> None:
+    """Create `path` with `mode` from the first byte (O_EXCL); with `replace`, via a temporary file."""
+    target = path.with_name(f".{path.name}.tmp") if replace else path
+    try:
+        if replace:
+            target.unlink(missing_ok=True)
+        descriptor = os.open(target, os.O_WRONLY | os.O_CREAT | os.O_EXCL, mode)
+        with os.fdopen(descriptor, "wb") as handle:
+            os.fchmod(handle.fileno(), mode)
+            handle.write(data)
+        if replace:
+            target.replace(path)
+    except FileExistsError as error:
+        raise InputError(f"{path}: already exists", hint="pass --force to replace the key pair") from error
+    except OSError as error:
+        raise SigningError(f"{path}: cannot write ({error.strerror or type(error).__name__})") from error
+
+
+def load_private_key(path: Path, passphrase: bytes | None) -> Ed25519PrivateKey:
+    """Load an Ed25519 private key (PEM PKCS8, optionally encrypted); problems raise `SigningError`."""
+    data = _read_capped(path, SigningError, limit=MAX_KEY_BYTES)
+    if os.name == "posix" and path.stat().st_mode & 0o077:
+        logger.warning("%s: private key is readable by group or others; chmod 600 it", path)
+    try:
+        key = serialization.load_pem_private_key(data, password=passphrase or None)
+    except TypeError as error:  # cryptography: encrypted without a passphrase, or the reverse
+        hint = f"set {PASSPHRASE_VARIABLE} (or --passphrase-env NAME) for an encrypted key; unset it otherwise"
+        raise SigningError(f"{path}: {_passphrase_problem(passphrase)}", hint=hint) from error
+    except (ValueError, UnsupportedAlgorithm) as error:
+        raise SigningError(f"{path}: not a PEM private key, or the passphrase is wrong") from error
+    if not isinstance(key, Ed25519PrivateKey):
+        raise SigningError(f"{path}: not an Ed25519 private key", hint="create one with `crmsec keygen --out KEY`")
+    return key
+
+
+def _passphrase_problem(passphrase: bytes | None) -> str:
+    return "the key is encrypted and no passphrase was given" if not passphrase else "the key is not encrypted"
+
+
+def load_public_key(path: Path) -> Ed25519PublicKey:
+    """Load an Ed25519 public key (PEM SubjectPublicKeyInfo); problems raise `SigningError`."""
+    data = _read_capped(path, SigningError, limit=MAX_KEY_BYTES)
+    try:
+        key = serialization.load_pem_public_key(data)
+    except (ValueError, UnsupportedAlgorithm) as error:
+        raise SigningError(
+            f"{path}: not a PEM public key", hint="pass the KEY.pub written by `crmsec keygen`"
+        ) from error
+    if not isinstance(key, Ed25519PublicKey):
+        raise SigningError(f"{path}: not an Ed25519 public key", hint="pass the KEY.pub written by `crmsec keygen`")
+    return key
+
+
+def passphrase_from_environment(name: str | None) -> bytes | None:
+    """The passphrase held in variable `name` (explicit: must be set), else in CRMSEC_KEY_PASSPHRASE if set.
+
+    Passphrases never come from argv: it leaks into `ps`, shell history and CI logs.
+    """
+    if name is not None:
+        value = os.environ.get(name)
+        if not value:
+            raise InputError(f"--passphrase-env {name}: the variable is not set or empty")
+        return value.encode("utf-8")
+    value = os.environ.get(PASSPHRASE_VARIABLE)
+    return value.encode("utf-8") if value else None
+
+
+# -- the in-toto statement over report.json and evidence.json -----------------------------------------
+
+
+def file_sha256(path: Path) -> str:
+    """The hex sha256 of a file's bytes, read in chunks; an unreadable file raises `SigningError`."""
+    hasher = hashlib.sha256()
+    try:
+        with path.open("rb") as handle:
+            for chunk in iter(lambda: handle.read(_CHUNK), b""):
+                hasher.update(chunk)
+    except OSError as error:
+        raise SigningError(f"{path}: cannot read ({error.strerror or type(error).__name__})") from error
+    return hasher.hexdigest()
+
+
+def build_statement(report_bytes: bytes, evidence_sha256: str, *, report_name: str = REPORT_SUBJECT) -> dict[str, Any]:
+    """The in-toto Statement v1 for a report (its bytes as written) and the evidence file's sha256."""
+    try:
+        report = json.loads(report_bytes, parse_constant=_refuse_constant)
+    except (UnicodeDecodeError, ValueError) as error:
+        raise SigningError(f"{report_name}: not a JSON document ({error})") from error
+    return {
+        "_type": STATEMENT_TYPE,
+        "subject": [
+            {"name": REPORT_SUBJECT, "digest": {"sha256": sha256_hex(report_bytes)}},
+            {"name": EVIDENCE_SUBJECT, "digest": {"sha256": evidence_sha256}},
+        ],
+        "predicateType": PREDICATE_TYPE,
+        "predicate": _predicate(report, report_name),
+    }
+
+
+def _refuse_constant(name: str) -> Any:
+    raise ValueError(f"{name} is not valid JSON")
+
+
+def _predicate(report: Any, where: str) -> dict[str, Any]:
+    def field(dotted: str, kinds: tuple[type, ...]) -> Any:
+        value: Any = report
+        for part in dotted.split("."):
+            if not isinstance(value, dict) or part not in value:
+                raise SigningError(f"{where}: missing {dotted}", hint="sign a report.json written by crmsec")
+            value = value[part]
+        if not isinstance(value, kinds) or (isinstance(value, bool) and bool not in kinds):
+            raise SigningError(f"{where}: {dotted} has the wrong type", hint="sign a report.json written by crmsec")
+        return value
+
+    text, number = (str,), (int, float, type(None))
+    return {
+        "tool": {"name": field("tool.name", text), "version": field("tool.version", text)},
+        "profile": {"name": field("profile.name", text), "sha256": field("profile.sha256", text)},
+        "target": {"platform": field("target.platform", text), "url": field("target.url", text)},
+        "score": field("scores.overall", number),
+        "grade": field("scores.grade", text),
+        "gate": {"passed": field("gate.passed", (bool,))},
+        "generated_at": field("generated_at", text),
+        "evidence_sha256": field("evidence.sha256", text),
+    }
+
+
+def sign_report(report_path: Path, evidence_path: Path, private_key: Ed25519PrivateKey) -> dict[str, Any]:
+    """Sign report.json and evidence.json: a DSSE envelope over the canonical in-toto statement.
+
+    The report is read once, so the digest and the predicate come from the same bytes.
+    """
+    report_bytes = _read_capped(report_path, SigningError, limit=MAX_REPORT_BYTES)
+    statement = build_statement(report_bytes, file_sha256(evidence_path), report_name=str(report_path))
+    try:
+        payload = canonical_bytes(statement)
+    except ValueError as error:
+        raise SigningError(f"{report_path}: cannot canonicalize the statement ({error})") from error
+    return sign_payload(payload, private_key)
+
+
+def _read_capped(path: Path, error_type: type[SigningError], *, limit: int) -> bytes:
+    try:
+        with path.open("rb") as handle:
+            data = handle.read(limit + 1)
+    except OSError as error:
+        raise error_type(f"{path}: cannot read ({error.strerror or type(error).__name__})") from error
+    if len(data) > limit:
+        raise error_type(f"{path}: over the {limit}-byte limit")
+    return data
+
+
+def write_envelope(envelope: dict[str, Any], path: Path) -> None:
+    """Write an envelope as JSON (sorted keys, two-space indent), replacing `path` atomically."""
+    data = (json.dumps(envelope, indent=2, sort_keys=True) + "\n").encode("utf-8")
+    temporary = path.with_name(f".{path.name}.tmp")
+    try:
+        temporary.write_bytes(data)
+        temporary.replace(path)
+    except OSError as error:
+        raise SigningError(f"{path}: cannot write ({error.strerror or type(error).__name__})") from error
+
+
+def sign_bundle(out_dir: Path, key_path: Path, *, passphrase: bytes | None = None) -> Path:
+    """Sign out_dir/report.json and out_dir/evidence.json with KEY into out_dir/report.dsse.json."""
+    private_key = load_private_key(key_path, passphrase)
+    envelope = sign_report(out_dir / REPORT_SUBJECT, out_dir / EVIDENCE_SUBJECT, private_key)
+    envelope_path = out_dir / ENVELOPE_NAME
+    write_envelope(envelope, envelope_path)
+    return envelope_path
+
+
+def verify_envelope(
+    envelope_path: Path,
+    public_key: Ed25519PublicKey,
+    *,
+    report_path: Path | None = None,
+    evidence_path: Path | None = None,
+) -> VerifiedStatement:
+    """Verify an envelope file offline and, when given, that report.json and evidence.json are unchanged.
+
+    Any mismatch, and any malformed envelope or statement, raises `VerificationError`.
+    """
+    raw = _read_capped(envelope_path, VerificationError, limit=MAX_ENVELOPE_BYTES)
+    try:
+        envelope = json.loads(raw, parse_constant=_refuse_constant)
+    except (UnicodeDecodeError, ValueError) as error:
+        raise VerificationError(f"{envelope_path}: not a JSON envelope") from error
+    statement = _parse_statement(verify_payload(envelope, public_key), envelope_path)
+    subjects = _subject_digests(statement, envelope_path)
+    for name, path in ((REPORT_SUBJECT, report_path), (EVIDENCE_SUBJECT, evidence_path)):
+        if path is not None and _digest_for_verification(path) != subjects[name]:
+            raise VerificationError(f"{path}: sha256 differs from the signed {name} digest")
+    return VerifiedStatement(
+        keyid=keyid(public_key),
+        subjects=subjects,
+        predicate=statement["predicate"],
+        report_checked=report_path is not None,
+        evidence_checked=evidence_path is not None,
+    )
+
+
+def _digest_for_verification(path: Path) -> str:
+    try:
+        return file_sha256(path)
+    except SigningError as error:
+        raise VerificationError(str(error)) from error
+
+
+def _parse_statement(payload: bytes, where: Path) -> dict[str, Any]:
+    try:
+        statement = json.loads(payload, parse_constant=_refuse_constant)
+    except (UnicodeDecodeError, ValueError) as error:
+        raise VerificationError(f"{where}: the signed payload is not JSON") from error
+    if not isinstance(statement, dict) or statement.get("_type") != STATEMENT_TYPE:
+        raise VerificationError(f"{where}: the signed payload is not an in-toto Statement v1")
+    if statement.get("predicateType") != PREDICATE_TYPE:
+        raise VerificationError(f"{where}: predicateType is not {PREDICATE_TYPE}")
+    if not isinstance(statement.get("predicate"), dict):
+        raise VerificationError(f"{where}: the statement has no predicate object")
+    return statement
+
+
+def _subject_digests(statement: dict[str, Any], where: Path) -> dict[str, str]:
+    digests: dict[str, str] = {}
+    subjects = statement.get("subject")
+    for subject in subjects if isinstance(subjects, list) else []:
+        name = subject.get("name") if isinstance(subject, dict) else None
+        digest = subject.get("digest") if isinstance(subject, dict) else None
+        value = digest.get("sha256") if isinstance(digest, dict) else None
+        if isinstance(name, str) and isinstance(value, str):
+            digests[name] = value
+    missing = [name for name in (REPORT_SUBJECT, EVIDENCE_SUBJECT) if name not in digests]
+    if missing:
+        raise VerificationError(f"{where}: the statement has no sha256 subject for {', '.join(missing)}")
+    return digests
