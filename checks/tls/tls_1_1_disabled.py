@@ -1,0 +1,56 @@
+"""CRM-TLS-003: TLS 1.1 is refused."""
+
+from crmsec.plugin import Dimension, Evidence, EvidenceError, Finding, JsonValue, Severity, Status, check
+
+
+@check(
+    id="CRM-TLS-003",
+    title="TLS 1.1 is refused",
+    dimension=Dimension.TLS,
+    severity=Severity.MEDIUM,
+    requires=("tls.scan",),
+    rationale=(
+        "TLS 1.1 lacks modern AEAD cipher suites and relies on SHA-1/MD5 in its handshake; RFC 8996 deprecates "
+        "it, and PCI DSS and NIST SP 800-52r2 no longer accept it for protecting data in transit."
+    ),
+    remediation="Set the minimum protocol version of every TLS endpoint of the CRM to TLS 1.2.",
+    references=(
+        "https://www.rfc-editor.org/rfc/rfc8996",
+        "https://csrc.nist.gov/pubs/sp/800/52/r2/final",
+        "https://wiki.mozilla.org/Security/Server_Side_TLS",
+    ),
+    frameworks={
+        "iso27001_2022": ("A.8.24", "A.8.20"),
+        "soc2": ("CC6.7",),
+        "nist_csf_2": ("PR.DS-02",),
+        "gbt22239_2019_l3": ("8.1.2.2", "8.1.4.8"),
+        "pipl": ("Art. 51",),
+        "gdpr": ("Art. 32",),
+    },
+)
+def tls_1_1_disabled(evidence: Evidence) -> list[Finding]:
+    """FAIL when the server accepts TLS 1.1."""
+    resource, scan = _reachable_scan(evidence)
+    accepted = _accepted(scan, "tls_1_1")
+    status = Status.FAIL if accepted else Status.PASS
+    message = "Server accepts TLS 1.1." if accepted else "Server refuses TLS 1.1."
+    suites = scan.get("cipher_suites")
+    offered = suites.get("tls_1_1", []) if isinstance(suites, dict) else []
+    return [
+        Finding(status, resource=resource, message=message, details={"accepted": accepted, "cipher_suites": offered})
+    ]
+
+
+def _reachable_scan(evidence: Evidence) -> tuple[str, dict[str, JsonValue]]:
+    scan = evidence.mapping("tls.scan")
+    if scan.get("reachable") is not True:
+        raise EvidenceError(f"tls.scan: the host was not reachable ({scan.get('error') or 'no reason given'})")
+    return f"{scan.get('host')}:{scan.get('port')}", scan
+
+
+def _accepted(scan: dict[str, JsonValue], protocol: str) -> bool:
+    protocols = scan.get("protocols")
+    value = protocols.get(protocol) if isinstance(protocols, dict) else None
+    if not isinstance(value, bool):
+        raise EvidenceError(f"tls.scan: protocols.{protocol} was not measured ({scan.get('error') or 'no value'})")
+    return value
