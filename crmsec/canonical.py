@@ -13,11 +13,18 @@ from typing import Any
 import rfc8785
 
 
+SAFE_INTEGER = 2**53 - 1
+
+
 def canonical_bytes(value: Any) -> bytes:
-    """The RFC 8785 bytes of a JSON value; raises ValueError on NaN/Infinity or non-JSON types."""
+    """The RFC 8785 bytes of a JSON value; raises ValueError on NaN/Infinity or non-JSON types.
+
+    RFC 8785 serialises numbers as IEEE 754 doubles, so integers beyond 2**53 - 1 would lose digits:
+    they are hashed as their decimal strings instead (the same rule on both sides of a verification).
+    """
     _refuse_non_finite(value)
     try:
-        return rfc8785.dumps(value)
+        return rfc8785.dumps(_safe_integers(value))
     except rfc8785.CanonicalizationError as error:
         raise ValueError(f"value cannot be canonicalized: {error}") from error
 
@@ -42,3 +49,15 @@ def _refuse_non_finite(value: Any) -> None:
             stack.extend(item.values())
         elif isinstance(item, list | tuple):
             stack.extend(item)
+
+
+def _safe_integers(value: Any) -> Any:
+    if isinstance(value, bool):
+        return value
+    if isinstance(value, int) and abs(value) > SAFE_INTEGER:
+        return str(value)
+    if isinstance(value, dict):
+        return {key: _safe_integers(item) for key, item in value.items()}
+    if isinstance(value, list | tuple):
+        return [_safe_integers(item) for item in value]
+    return value

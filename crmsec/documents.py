@@ -32,7 +32,7 @@ def read_json(path: Path, error: Callable[[str], InputError], *, max_bytes: int 
         if size > max_bytes:
             raise error(f"{path}: {size} bytes is over the {max_bytes}-byte limit")
         with path.open("rb") as handle:
-            return json.loads(handle.read(), parse_constant=_refuse_constant)
+            return json.loads(handle.read().decode("utf-8"), parse_constant=_refuse_constant)
     except OSError as problem:
         raise error(f"{path}: cannot read ({problem.strerror or type(problem).__name__})") from problem
     except UnicodeDecodeError as problem:

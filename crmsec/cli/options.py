@@ -2,7 +2,14 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from enum import IntEnum
+from pathlib import Path
+from typing import Any, TypeVar
+
+import click
+
+from crmsec.plugin import Severity
 
 
 class ExitCode(IntEnum):
@@ -28,3 +35,111 @@ Exit codes:
   3  the scan could not run: unreachable target, TLS verification failed,
      credentials rejected, nothing collected, crash
 """
+
+
+F = TypeVar("F", bound=Callable[..., Any])
+
+SEVERITY_CHOICE = click.Choice([str(severity) for severity in Severity], case_sensitive=False)
+
+
+def _stack(*decorators: Callable[[F], F]) -> Callable[[F], F]:
+    def apply(function: F) -> F:
+        for decorator in reversed(decorators):
+            function = decorator(function)
+        return function
+
+    return apply
+
+
+def target_options(function: F) -> F:
+    """--platform, --url and how to authenticate and trust the target (secrets never on argv)."""
+    return _stack(
+        click.option("--platform", required=True, help="CRM platform: salesforce, bottlecrm, web, or a plugin's."),
+        click.option("--url", required=True, help="Base URL of the CRM instance (https://...)."),
+        click.option(
+            "--token-env",
+            default="CRMSEC_TOKEN",
+            show_default=True,
+            help="Environment variable holding the access token (never pass secrets on the command line).",
+        ),
+        click.option(
+            "--credentials-file",
+            type=click.Path(dir_okay=False, path_type=Path),
+            help="File with a token or KEY=VALUE credentials (client_id, client_secret, private_key_file, ...).",
+        ),
+        click.option(
+            "--ca-bundle",
+            type=click.Path(exists=True, dir_okay=False, path_type=Path),
+            help="PEM bundle of private CAs to trust (verification is always on).",
+        ),
+        click.option(
+            "--option",
+            "target_options",
+            multiple=True,
+            metavar="KEY=VALUE",
+            help="Connector option, e.g. concurrency=4, api_version=62.0, budget_share=0.5 (repeatable).",
+        ),
+        click.option(
+            "--facts",
+            type=click.Path(exists=True, dir_okay=False, path_type=Path),
+            help="Deployment-facts YAML for what the API cannot show (backups, disk encryption).",
+        ),
+    )(function)
+
+
+def evaluation_options(function: F) -> F:
+    """--profile, plugins, gating, outputs and signing: everything after the snapshot."""
+    return _stack(
+        click.option("--profile", default="baseline", show_default=True, help="Built-in profile name or YAML file."),
+        click.option(
+            "--checks-dir",
+            multiple=True,
+            type=click.Path(exists=True, file_okay=False, path_type=Path),
+            help="Folder of extra checks (.py or .yaml), loaded by path (repeatable).",
+        ),
+        click.option("--no-plugins", is_flag=True, help="Run built-in checks only (skip entry-point packs)."),
+        click.option("--fail-under", type=click.FloatRange(0, 100), help="Gate: fail when the score is below this."),
+        click.option("--fail-on", type=SEVERITY_CHOICE, help="Gate: fail on any FAIL at or above this severity."),
+        click.option(
+            "--baseline",
+            type=click.Path(exists=True, dir_okay=False, path_type=Path),
+            help="Earlier report.json: the gate considers only findings new since then.",
+        ),
+        click.option(
+            "--inputs",
+            type=click.Path(exists=True, file_okay=False, path_type=Path),
+            help="Folder of evaluation inputs (survey.csv, kpis.yaml, ...; see `crmsec init`).",
+        ),
+        click.option(
+            "--out",
+            "out_dir",
+            type=click.Path(file_okay=False, path_type=Path),
+            default=Path("crmsec-report"),
+            show_default=True,
+            help="Folder for report.json, evidence.json and the rendered reports.",
+        ),
+        click.option(
+            "--format",
+            "formats",
+            default=None,
+            help="Comma-separated formats to render: html,md,sarif,junit,csv,pdf (default: all but pdf).",
+        ),
+        click.option(
+            "--previous",
+            type=click.Path(exists=True, dir_okay=False, path_type=Path),
+            help="An earlier report.json, for the trend in the HTML report.",
+        ),
+        click.option(
+            "--sign-key",
+            type=click.Path(exists=True, dir_okay=False, path_type=Path),
+            help="Ed25519 private key: writes report.dsse.json (passphrase from CRMSEC_KEY_PASSPHRASE).",
+        ),
+        click.option("--quiet", "-q", is_flag=True, help="Print only errors."),
+        click.option(
+            "--output-format",
+            type=click.Choice(["text", "json"]),
+            default="text",
+            show_default=True,
+            help="Console summary as text or as JSON for machines.",
+        ),
+    )(function)

@@ -1,0 +1,48 @@
+"""`crmsec scan`: collect + evaluate + report in one run."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import click
+
+from crmsec.cli.options import EXIT_CODES_HELP, evaluation_options, target_options
+from crmsec.cli.pipeline import RunSettings, build_target, collect_snapshot, evaluate_and_write
+
+
+def settings_from(arguments: dict[str, Any]) -> RunSettings:
+    """RunSettings from the evaluation options of a command."""
+    return RunSettings(
+        profile=arguments["profile"],
+        checks_dirs=tuple(arguments["checks_dir"]),
+        no_plugins=arguments["no_plugins"],
+        fail_under=arguments["fail_under"],
+        fail_on=arguments["fail_on"],
+        baseline=arguments["baseline"],
+        inputs=arguments["inputs"],
+        out_dir=arguments["out_dir"],
+        formats=arguments["formats"],
+        previous=arguments["previous"],
+        sign_key=arguments["sign_key"],
+        quiet=arguments["quiet"],
+        output_format=arguments["output_format"],
+    )
+
+
+@click.command(help=f"Collect evidence from a CRM, evaluate it and write the report bundle.\n\n{EXIT_CODES_HELP}")
+@target_options
+@evaluation_options
+def command(**arguments: Any) -> int:
+    """Scan a target end to end."""
+    target = build_target(
+        platform=arguments["platform"],
+        url=arguments["url"],
+        token_env=arguments["token_env"],
+        credentials_file=arguments["credentials_file"],
+        ca_bundle=arguments["ca_bundle"],
+        target_options=arguments["target_options"],
+        facts=arguments["facts"],
+    )
+    settings = settings_from(arguments)
+    snapshot, seconds = collect_snapshot(target, quiet=settings.quiet)
+    return evaluate_and_write(snapshot, settings, collect_seconds=seconds)

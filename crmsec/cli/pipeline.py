@@ -1,0 +1,172 @@
+"""Glue shared by `scan`, `evaluate` and `demo`: build the target, evaluate, write the bundle, gate.
+
+Everything here calls the library; what is printed goes through `console`.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+import anyio
+
+from crmsec import engine
+from crmsec.cli import console
+from crmsec.cli.options import ExitCode
+from crmsec.cli.summary import print_summary
+from crmsec.errors import InputError
+from crmsec.evidence import EvidenceSnapshot, save_snapshot
+from crmsec.plugin import Status
+from crmsec.profiles import load_profile
+from crmsec.registry import load_catalogue
+from crmsec.report.build import GateOptions
+from crmsec.report.model import Report, load_report
+from crmsec.target import (
+    DEFAULT_TOKEN_ENV,
+    Secret,
+    Target,
+    clean_url,
+    credentials_from_file,
+    secret_from_environment,
+)
+
+FAILING = {Status.FAIL, Status.WARN, Status.ERROR}
+
+
+@dataclass(frozen=True, slots=True)
+class RunSettings:
+    """What the evaluation-side flags asked for."""
+
+    profile: str
+    checks_dirs: Sequence[Path] = ()
+    no_plugins: bool = False
+    fail_under: float | None = None
+    fail_on: str | None = None
+    baseline: Path | None = None
+    inputs: Path | None = None
+    out_dir: Path = Path("crmsec-report")
+    formats: str | None = None
+    previous: Path | None = None
+    sign_key: Path | None = None
+    quiet: bool = False
+    output_format: str = "text"
+
+
+def build_target(
+    *,
+    platform: str,
+    url: str,
+    token_env: str = DEFAULT_TOKEN_ENV,
+    credentials_file: Path | None = None,
+    ca_bundle: Path | None = None,
+    target_options: Sequence[str] = (),
+    facts: Path | None = None,
+) -> Target:
+    """A Target from flags: the secret comes from the environment or a file, never from argv."""
+    options: dict[str, str] = {}
+    for entry in target_options:
+        key, separator, value = entry.partition("=")
+        if not separator or not key:
+            raise InputError(f"--option {entry!r}: expected KEY=VALUE")
+        options[key.strip()] = value.strip()
+    if facts is not None:
+        options["facts"] = str(facts)
+    credentials: dict[str, Secret] = credentials_from_file(credentials_file) if credentials_file else {}
+    secret = credentials.get("token") or secret_from_environment(token_env)
+    return Target(
+        platform=platform,
+        url=clean_url(url),
+        secret=secret,
+        ca_bundle=ca_bundle,
+        options=options,
+        credentials=credentials,
+    )
+
+
+def collect_snapshot(target: Target, *, quiet: bool) -> tuple[EvidenceSnapshot, float]:
+    """Collect evidence from the target (exit 3 on failure via TargetError) and time it."""
+    progress = console.Progress(enabled=not quiet)
+    progress.update(f"collecting evidence from {target.url} ...")
+    started = time.perf_counter()
+    try:
+        snapshot = anyio.run(lambda: engine.collect(target))
+    finally:
+        progress.close()
+    return snapshot, round(time.perf_counter() - started, 3)
+
+
+def _gate_options(settings: RunSettings) -> GateOptions:
+    from crmsec.plugin import Severity
+
+    fingerprints = None
+    if settings.baseline is not None:
+        old = load_report(settings.baseline)
+        fingerprints = frozenset(
+            finding.fingerprint for finding in old.findings if (finding.original_status or finding.status) in FAILING
+        )
+    return GateOptions(
+        fail_under=settings.fail_under,
+        fail_on=Severity(settings.fail_on.lower()) if settings.fail_on else None,
+        baseline_fingerprints=fingerprints,
+        baseline_name=settings.baseline.name if settings.baseline else None,
+    )
+
+
+def evaluate_and_write(snapshot: EvidenceSnapshot, settings: RunSettings, *, collect_seconds: float | None) -> int:
+    """Evaluate a snapshot under the flags, write the bundle, print the summary; returns the exit code."""
+    profile = load_profile(settings.profile)
+    catalogue = load_catalogue(plugins=not settings.no_plugins, directories=settings.checks_dirs)
+    snapshot, metrics, extras = _with_inputs(snapshot, settings.inputs)
+    timings = {} if collect_seconds is None else {"collect_seconds": collect_seconds}
+    progress = console.Progress(enabled=not settings.quiet)
+
+    def observe(stage: str, done: int, total: int) -> None:
+        progress.update(f"{stage}: {done}/{total}")
+
+    options = engine.EvaluationOptions(
+        gate=_gate_options(settings), observer=observe, timings=timings, metrics=metrics, extras=extras
+    )
+    try:
+        report = engine.evaluate(snapshot, profile, catalogue, options)
+    finally:
+        progress.close()
+    files = write_bundle(report, snapshot, settings)
+    if not settings.quiet or settings.output_format == "json":
+        print_summary(report, files, output_format=settings.output_format)
+    return ExitCode.OK if report.gate["passed"] else ExitCode.GATE_FAILED
+
+
+def _with_inputs(
+    snapshot: EvidenceSnapshot, inputs: Path | None
+) -> tuple[EvidenceSnapshot, dict[str, dict[str, object]], dict[str, object]]:
+    """Add evaluation input files as evidence items and compute the metrics (issue: evaluation dimensions)."""
+    from crmsec import evaluation
+
+    return evaluation.prepare(snapshot, inputs)
+
+
+def write_bundle(report: Report, snapshot: EvidenceSnapshot, settings: RunSettings) -> list[Path]:
+    """Write evidence.json, report.json, the rendered formats and (when asked) the DSSE envelope."""
+    from crmsec.render import DEFAULT_FORMATS, write_formats
+
+    out = settings.out_dir
+    out.mkdir(parents=True, exist_ok=True)
+    save_snapshot(snapshot, out / "evidence.json")
+    from crmsec.documents import write_private
+
+    write_private(out / "report.json", report.to_bytes())
+    files = [out / "report.json", out / "evidence.json"]
+    formats = DEFAULT_FORMATS if settings.formats is None else _parse_formats(settings.formats)
+    previous = load_report(settings.previous) if settings.previous else None
+    files += write_formats(report, out, formats, previous=previous)
+    if settings.sign_key is not None:
+        from crmsec.signing import sign_bundle
+
+        files.append(sign_bundle(out, settings.sign_key))
+    return files
+
+
+def _parse_formats(text: str) -> tuple[str, ...]:
+    return tuple(part.strip().lower() for part in text.split(",") if part.strip())

@@ -1,0 +1,81 @@
+"""The terminal summary of a report: score per dimension, gate, top failures, where the files are."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from pathlib import Path
+
+from crmsec.cli import console
+from crmsec.plugin import SEVERITY_ORDER, Status
+from crmsec.report.model import FindingRecord, Report
+
+_BAR = 20
+
+
+def _bar(score: float | None) -> str:
+    if score is None:
+        return "·" * _BAR
+    filled = round(score / 100 * _BAR)
+    return "█" * filled + "░" * (_BAR - filled)
+
+
+def top_failures(report: Report, limit: int = 10) -> list[FindingRecord]:
+    """The most severe failing findings (FAIL, then ERROR, then WARN), most points lost first."""
+    points = {(p.check_id, p.resource): p.points for p in report.scores.points_lost}
+    status_rank = {Status.FAIL: 0, Status.ERROR: 1, Status.WARN: 2}
+    failing = [finding for finding in report.findings if finding.status in status_rank]
+    failing.sort(
+        key=lambda f: (
+            SEVERITY_ORDER.index(f.severity),
+            status_rank[f.status],
+            -points.get((f.check_id, f.resource), 0.0),
+            f.check_id,
+            f.resource,
+        )
+    )
+    return failing[:limit]
+
+
+def print_summary(report: Report, files: Sequence[Path], *, output_format: str) -> None:
+    """Print the summary as text or JSON."""
+    scores = report.scores
+    if output_format == "json":
+        console.out_json(
+            {
+                "score": scores.overall,
+                "grade": scores.grade,
+                "passed_pass_mark": scores.passed,
+                "gate": dict(report.gate),
+                "coverage": dict(report.coverage),
+                "dimensions": {str(d.dimension): d.score for d in scores.dimensions},
+                "files": [str(path) for path in files],
+            }
+        )
+        return
+    target = report.target
+    console.out(
+        f"crmsec {report.tool_version}  {target['platform']}  {target['url']}  profile {report.profile['name']}"
+    )
+    shown = "n/a" if scores.overall is None else f"{scores.overall:.2f}"
+    verdict = "at or above" if scores.passed else "below"
+    console.out(f"Score {shown}/100  grade {scores.grade}  ({verdict} pass mark {scores.pass_mark:g})")
+    coverage = report.coverage
+    console.out(f"Coverage {coverage['decided']}/{coverage['selected']} checks decided, {coverage['errored']} errored")
+    for dimension in scores.dimensions:
+        value = "  n/a" if dimension.score is None else f"{dimension.score:5.1f}"
+        console.out(f"  {dimension.dimension!s:<24} {value}  {_bar(dimension.score)}")
+    failures = top_failures(report)
+    if failures:
+        console.out("Top failures:")
+        for finding in failures:
+            console.out(
+                f"  {finding.severity.upper():<8} {finding.status:<5} {finding.check_id}  {finding.resource}: "
+                f"{finding.message}"[:160]
+            )
+    gate = report.gate
+    console.out("Gate: PASSED" if gate["passed"] else "Gate: FAILED")
+    for reason in list(gate["reasons"])[:10]:
+        console.out(f"  - {reason}")
+    main = next((path for path in files if path.suffix == ".html"), files[0] if files else None)
+    if main is not None:
+        console.out(f"Report: {main}")
