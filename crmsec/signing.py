@@ -318,9 +318,12 @@ def write_envelope(envelope: dict[str, Any], path: Path) -> None:
         raise SigningError(f"{path}: cannot write ({error.strerror or type(error).__name__})") from error
 
 
-def sign_bundle(out_dir: Path, key_path: Path, *, passphrase: bytes | None = None) -> Path:
-    """Sign out_dir/report.json and out_dir/evidence.json with KEY into out_dir/report.dsse.json."""
-    private_key = load_private_key(key_path, passphrase)
+def sign_bundle(out_dir: Path, key_path: Path, *, passphrase_env: str | None = None) -> Path:
+    """Sign out_dir/report.json and out_dir/evidence.json with KEY into out_dir/report.dsse.json.
+
+    The one call behind `--sign-key`; the passphrase follows `passphrase_from_environment(passphrase_env)`.
+    """
+    private_key = load_private_key(key_path, passphrase_from_environment(passphrase_env))
     envelope = sign_report(out_dir / REPORT_SUBJECT, out_dir / EVIDENCE_SUBJECT, private_key)
     envelope_path = out_dir / ENVELOPE_NAME
     write_envelope(envelope, envelope_path)

@@ -328,8 +328,11 @@ def test_a_report_without_a_score_can_be_signed(tmp_path: Path) -> None:
     assert _verify(_signed(tmp_path).parent).predicate["score"] is None
 
 
-def test_sign_bundle_writes_the_envelope_next_to_the_report(bundle: Path) -> None:
-    key_path, public_path = signing.generate_keypair(bundle / "signing.key", passphrase=None, force=False)
+def test_sign_bundle_writes_the_envelope_next_to_the_report(bundle: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("CRMSEC_KEY_PASSPHRASE", "bundle passphrase")
+    key_path, public_path = signing.generate_keypair(
+        bundle / "signing.key", passphrase=b"bundle passphrase", force=False
+    )
     assert signing.sign_bundle(bundle, key_path) == bundle / "report.dsse.json"
     signing.verify_envelope(
         bundle / "report.dsse.json",
@@ -364,7 +367,7 @@ def test_private_key_is_created_0600_exclusively(tmp_path: Path, monkeypatch: py
         calls.append((Path(path).name, flags, mode))
         return real_open(path, flags, mode, *args, **kwargs)
 
-    monkeypatch.setattr(signing.os, "open", spy)
+    monkeypatch.setattr("crmsec.signing.os.open", spy)
     signing.generate_keypair(tmp_path / "k", passphrase=None, force=False)
     signing.generate_keypair(tmp_path / "k", passphrase=None, force=True)
     private_calls = [(flags, mode) for name, flags, mode in calls if not name.endswith("pub") and "pub." not in name]
