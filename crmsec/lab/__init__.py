@@ -1,0 +1,133 @@
+"""A local, Salesforce-compatible lab over real TLS, for tests, the demo and benchmarks.
+
+```python
+with start_lab(LabConfig(scenario="misconfigured", users=200)) as lab:
+    lab.url, lab.ca_bundle, lab.token   # https://127.0.0.1:<port>, a PEM path, a random token
+```
+
+The server runs in a background thread; `crmsec lab serve` runs the same server in the foreground. Every
+start makes a new throwaway CA and a new random token. The data is synthetic and deterministic for a seed.
+"""
+
+from __future__ import annotations
+
+import random
+import secrets
+import tempfile
+import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from pathlib import Path
+
+from crmsec.errors import InputError
+from crmsec.lab.certs import make_certificates
+from crmsec.lab.org import LabOrg
+from crmsec.lab.scenarios import SCENARIOS
+from crmsec.lab.server import ServerState, TlsThreadingServer, tls_context
+
+__all__ = ["SCENARIOS", "Lab", "LabConfig", "start_lab"]
+
+
+def _today() -> datetime:
+    return datetime.now(UTC).replace(hour=0, minute=0, second=0, microsecond=0)
+
+
+@dataclass(frozen=True, slots=True)
+class LabConfig:
+    """How to run the lab."""
+
+    scenario: str = "misconfigured"
+    host: str = "127.0.0.1"
+    port: int = 0
+    users: int = 200
+    contacts: int = 1000
+    seed: int = 7
+    latency_ms: float = 0.0
+    fault_rate: float = 0.0
+    expire_after: int | None = None
+    """Stop accepting the token after this many authenticated requests (tests 401 handling)."""
+    daily_limit: int = 100_000
+    api_used: int = 1_000
+    tls: str = "modern"
+    now: datetime = field(default_factory=_today)
+
+    def validate(self) -> None:
+        """Raise InputError on a value the lab cannot run with."""
+        if self.scenario not in SCENARIOS:
+            raise InputError(f"--scenario {self.scenario!r} is unknown ({', '.join(SCENARIOS)})")
+        if self.users < 3:
+            raise InputError("--users must be at least 3 (admins, an integration user and a guest)")
+        if not 0.0 <= self.fault_rate <= 1.0:
+            raise InputError("--fault-rate must be between 0 and 1")
+        if self.tls not in ("modern", "legacy"):
+            raise InputError("--tls must be modern or legacy")
+
+
+class Lab:
+    """A running lab server."""
+
+    def __init__(self, config: LabConfig) -> None:
+        config.validate()
+        self.config = config
+        self._directory = tempfile.TemporaryDirectory(prefix="crmsec-lab-")
+        certificates = make_certificates(Path(self._directory.name))
+        self.ca_bundle = certificates.ca_bundle
+        self.token = secrets.token_urlsafe(24)
+        org = LabOrg(
+            SCENARIOS[config.scenario], seed=config.seed, users=config.users, contacts=config.contacts, now=config.now
+        )
+        self.state = ServerState(
+            token=self.token,
+            org=org,
+            latency_seconds=config.latency_ms / 1000.0,
+            fault_rate=config.fault_rate,
+            expire_after=config.expire_after,
+            daily_limit=config.daily_limit,
+            used=config.api_used,
+            random=random.Random(config.seed),
+            lock=threading.Lock(),
+        )
+        context = tls_context(str(certificates.certificate), str(certificates.private_key), profile=config.tls)
+        self.server = TlsThreadingServer((config.host, config.port), self.state, context)
+        self._thread: threading.Thread | None = None
+
+    @property
+    def url(self) -> str:
+        """The lab's base URL."""
+        host, port = str(self.server.server_address[0]), self.server.server_address[1]
+        shown = f"[{host}]" if ":" in host else host
+        return f"https://{shown}:{port}"
+
+    def announcement(self) -> dict[str, str]:
+        """What `crmsec lab serve` prints: url, CA bundle path and the token."""
+        return {"url": self.url, "ca_bundle": str(self.ca_bundle), "token": self.token}
+
+    def serve_forever(self) -> None:
+        """Serve in the current thread until `stop()`."""
+        self.server.serve_forever(poll_interval=0.2)
+
+    def start(self) -> Lab:
+        """Serve in a daemon thread."""
+        self._thread = threading.Thread(target=self.serve_forever, name="crmsec-lab", daemon=True)
+        self._thread.start()
+        return self
+
+    def stop(self) -> None:
+        """Stop serving and delete the certificates."""
+        self.server.shutdown()
+        self.server.server_close()
+        if self._thread is not None:
+            self._thread.join(timeout=5)
+        self._directory.cleanup()
+
+
+@contextmanager
+def start_lab(config: LabConfig | None = None) -> Iterator[Lab]:
+    """Run a lab in a background thread for the duration of the `with` block."""
+    lab = Lab(config or LabConfig()).start()
+    try:
+        yield lab
+    finally:
+        lab.stop()

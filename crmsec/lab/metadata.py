@@ -1,0 +1,115 @@
+"""The lab's Metadata API: SOAP `readMetadata` for SecuritySettings, ConnectedApp and Profile.
+
+Only what the connector reads: trusted IP ranges (SecuritySettings.networkAccess), connected-app OAuth
+scopes and policies, and profile login IP ranges. The request is read with regular expressions (the lab
+only needs the type, the full names and the session id), never with an XML parser.
+"""
+
+from __future__ import annotations
+
+import re
+from xml.sax.saxutils import escape
+
+from crmsec.lab.scenarios import Posture
+from crmsec.lab.setup import APPS
+
+METADATA_NS = "http://soap.sforce.com/2006/04/metadata"
+STANDARD_PROFILE_NAMES = {
+    "System Administrator": "Admin",
+    "Standard User": "Standard",
+    "Read Only": "ReadOnly",
+    "Marketing User": "MarketingProfile",
+}
+_TYPE = re.compile(r"<(?:\w+:)?type>\s*([A-Za-z]+)\s*</(?:\w+:)?type>")
+_FULL_NAME = re.compile(r"<(?:\w+:)?fullNames>\s*([^<]+?)\s*</(?:\w+:)?fullNames>")
+_SESSION = re.compile(r"<(?:\w+:)?sessionId>\s*([^<]+?)\s*</(?:\w+:)?sessionId>")
+
+
+def parse_request(body: str) -> tuple[str | None, list[str], str | None]:
+    """(metadata type, full names, session id) of a readMetadata request."""
+    kind = _TYPE.search(body)
+    session = _SESSION.search(body)
+    return (kind.group(1) if kind else None, _FULL_NAME.findall(body), session.group(1) if session else None)
+
+
+def envelope(inner: str) -> str:
+    """A SOAP envelope around a body fragment."""
+    return (
+        '<?xml version="1.0" encoding="UTF-8"?>'
+        '<soapenv:Envelope xmlns:soapenv="http://schemas.xmlsoap.org/soap/envelope/" '
+        f'xmlns="{METADATA_NS}" xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance">'
+        f"<soapenv:Body>{inner}</soapenv:Body></soapenv:Envelope>"
+    )
+
+
+def fault(code: str, message: str) -> str:
+    """A SOAP fault as the Metadata API sends it (HTTP 500)."""
+    return envelope(
+        f"<soapenv:Fault><faultcode>sf:{escape(code)}</faultcode><faultstring>{escape(code)}: {escape(message)}"
+        "</faultstring></soapenv:Fault>"
+    )
+
+
+def _element(name: str, value: object) -> str:
+    text = str(value).lower() if isinstance(value, bool) else str(value)
+    return f"<{name}>{escape(text)}</{name}>"
+
+
+def _security(posture: Posture) -> str:
+    ranges = "".join(
+        f"<ipRanges>{_element('description', note)}{_element('end', end)}{_element('start', start)}</ipRanges>"
+        for start, end, note in posture.org_ip_ranges
+    )
+    session = (
+        _element("forceLogoutOnSessionTimeout", posture.session_hardening)
+        + _element("lockSessionsToDomain", posture.session_hardening)
+        + _element("lockSessionsToIp", posture.session_hardening)
+        + _element("requireHttpOnly", posture.session_hardening)
+    )
+    return (
+        f'<records xsi:type="SecuritySettings"><fullName>Security</fullName>'
+        f"<networkAccess>{ranges}</networkAccess><sessionSettings>{session}</sessionSettings></records>"
+    )
+
+
+def _connected_app(posture: Posture, full_name: str) -> str:
+    if full_name not in {app_name(app) for app in APPS}:
+        return "<records/>"
+    scopes = "".join(_element("scopes", scope) for scope in posture.app_scopes)
+    policy = _element("ipRelaxation", posture.ip_relaxation) + _element("refreshTokenPolicy", posture.refresh_policy)
+    return (
+        f'<records xsi:type="ConnectedApp">{_element("fullName", full_name)}'
+        f"<oauthConfig>{scopes}</oauthConfig><oauthPolicy>{policy}</oauthPolicy></records>"
+    )
+
+
+def _profile(posture: Posture, full_name: str) -> str:
+    ranges = ""
+    if full_name == "Admin":
+        ranges = "".join(
+            f"<loginIpRanges>{_element('endAddress', end)}{_element('startAddress', start)}</loginIpRanges>"
+            for start, end in posture.admin_profile_ip_ranges
+        )
+    return f'<records xsi:type="Profile">{_element("fullName", full_name)}{ranges}</records>'
+
+
+def app_name(label: str) -> str:
+    """The metadata full name of a connected app (its name with non-word characters as underscores)."""
+    return re.sub(r"\W+", "_", label).strip("_")
+
+
+def read_metadata(posture: Posture, kind: str | None, full_names: list[str]) -> tuple[int, str]:
+    """(HTTP status, SOAP body) for one readMetadata call."""
+    if kind is None or not full_names:
+        return 500, fault("INVALID_TYPE", "readMetadata needs a type and at least one fullNames")
+    if len(full_names) > 10:
+        return 500, fault("LIMIT_EXCEEDED", "readMetadata accepts at most 10 fullNames")
+    if kind == "SecuritySettings":
+        records = [_security(posture) if name == "Security" else "<records/>" for name in full_names]
+    elif kind == "ConnectedApp":
+        records = [_connected_app(posture, name) for name in full_names]
+    elif kind == "Profile":
+        records = [_profile(posture, name) for name in full_names]
+    else:
+        return 500, fault("INVALID_TYPE", f"the lab does not serve metadata type {kind}")
+    return 200, envelope(f"<readMetadataResponse><result>{''.join(records)}</result></readMetadataResponse>")

@@ -1,0 +1,406 @@
+"""A small SOQL evaluator over in-memory sObject tables, so the lab answers queries it has never seen.
+
+Supported: `SELECT f1, Rel.Field, COUNT() FROM Object [WHERE ...] [ORDER BY f [ASC|DESC] [NULLS FIRST|LAST]]
+[LIMIT n] [OFFSET n]`; conditions with `= != <> < <= > >=`, `IN (...)`, `NOT IN (...)`, `LIKE`, `AND`,
+`OR`, `NOT` and parentheses; literals: strings, numbers, `true/false/null`, dates, datetimes and the date
+literals `TODAY`, `YESTERDAY`, `LAST_N_DAYS:n`. Field and object names are case-insensitive, as in
+Salesforce. Unknown objects and fields raise `SoqlError` with Salesforce's error codes.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass, field
+from datetime import UTC, date, datetime, time, timedelta
+from typing import Any
+
+Record = dict[str, Any]
+
+
+class SoqlError(Exception):
+    """A query Salesforce would refuse; `code` is the errorCode of the REST error body."""
+
+    def __init__(self, code: str, message: str) -> None:
+        super().__init__(message)
+        self.code = code
+
+
+@dataclass(slots=True)
+class Table:
+    """An sObject table: its rows (any sequence, possibly generated lazily) and its schema."""
+
+    name: str
+    rows: Sequence[Record]
+    fields: tuple[str, ...]
+    relationships: Mapping[str, str] = field(default_factory=dict)
+    """Relationship name -> target object (e.g. `Profile` -> `Profile` on User)."""
+
+    def field_name(self, name: str) -> str | None:
+        """The canonical spelling of field `name`, or None."""
+        lowered = name.lower()
+        return next((candidate for candidate in self.fields if candidate.lower() == lowered), None)
+
+    def relationship(self, name: str) -> tuple[str, str] | None:
+        """(canonical relationship name, target object) for `name`, or None."""
+        lowered = name.lower()
+        for candidate, target in self.relationships.items():
+            if candidate.lower() == lowered:
+                return candidate, target
+        return None
+
+
+@dataclass(frozen=True, slots=True)
+class Query:
+    """A parsed query."""
+
+    object_name: str
+    fields: tuple[tuple[str, ...], ...]
+    count_only: bool
+    where: Callable[[Record], bool] | None
+    order_by: tuple[tuple[tuple[str, ...], bool, bool], ...]
+    limit: int | None
+    offset: int
+
+
+_TOKEN = re.compile(
+    r"\s*(?:(?P<string>'(?:[^'\\]|\\.)*')|(?P<datetime>\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(?:\.\d+)?(?:Z|[+-]\d{2}:?\d{2}))"
+    r"|(?P<date>\d{4}-\d{2}-\d{2})|(?P<number>-?\d+(?:\.\d+)?)|(?P<op><=|>=|!=|<>|=|<|>)"
+    r"|(?P<punct>[(),])|(?P<word>[A-Za-z_][A-Za-z0-9_.]*(?::\d+)?))",
+)
+
+
+def tokenize(text: str) -> list[tuple[str, str]]:
+    """The query as (kind, text) tokens; anything unrecognised is MALFORMED_QUERY."""
+    tokens: list[tuple[str, str]] = []
+    position = 0
+    text = text.strip()
+    while position < len(text):
+        match = _TOKEN.match(text, position)
+        if match is None or match.end() == position:
+            raise SoqlError("MALFORMED_QUERY", f"unexpected token at position {position}")
+        kind = match.lastgroup or "word"
+        tokens.append((kind, match.group(kind)))
+        position = match.end()
+    return tokens
+
+
+class _Parser:
+    def __init__(self, text: str, tables: Mapping[str, Table], now: datetime) -> None:
+        self.tokens = tokenize(text)
+        self.index = 0
+        self.tables = {name.lower(): table for name, table in tables.items()}
+        self.now = now
+        self.table: Table | None = None
+
+    def peek(self, offset: int = 0) -> tuple[str, str]:
+        position = self.index + offset
+        return self.tokens[position] if position < len(self.tokens) else ("end", "")
+
+    def keyword(self, *words: str) -> bool:
+        kind, text = self.peek()
+        if kind == "word" and text.upper() in words:
+            self.index += 1
+            return True
+        return False
+
+    def expect(self, kind: str, text: str | None = None) -> str:
+        actual_kind, actual = self.peek()
+        if actual_kind != kind or (text is not None and actual.upper() != text):
+            raise SoqlError("MALFORMED_QUERY", f"expected {text or kind} but found {actual or 'end of query'}")
+        self.index += 1
+        return actual
+
+    def parse(self) -> Query:
+        self.expect("word", "SELECT")
+        raw_fields, count_only = self._select_list()
+        self.expect("word", "FROM")
+        object_name = self.expect("word")
+        table = self.tables.get(object_name.lower())
+        if table is None:
+            raise SoqlError("INVALID_TYPE", f"sObject type '{object_name}' is not supported.")
+        self.table = table
+        fields = tuple(self.path(name) for name in raw_fields)
+        where = self._condition() if self.keyword("WHERE") else None
+        order = self._order_by() if self.keyword("ORDER") else ()
+        limit = int(self.expect("number")) if self.keyword("LIMIT") else None
+        offset = int(self.expect("number")) if self.keyword("OFFSET") else 0
+        if self.peek()[0] != "end":
+            raise SoqlError("MALFORMED_QUERY", f"unexpected token: {self.peek()[1]}")
+        return Query(table.name, fields, count_only, where, order, limit, offset)
+
+    def _select_list(self) -> tuple[list[str], bool]:
+        if self.peek()[1].upper() == "COUNT" and self.peek(1)[1] == "(":
+            self.index += 2
+            self.expect("punct", ")")
+            return [], True
+        names = [self.expect("word")]
+        while self.peek()[1] == ",":
+            self.index += 1
+            names.append(self.expect("word"))
+        return names, False
+
+    def path(self, dotted: str) -> tuple[str, ...]:
+        """Canonical path segments for a (possibly dotted) field name, checked against the schema."""
+        assert self.table is not None
+        table, segments = self.table, dotted.split(".")
+        canonical: list[str] = []
+        for position, segment in enumerate(segments):
+            if position < len(segments) - 1:
+                found = table.relationship(segment)
+                if found is None or found[1].lower() not in self.tables:
+                    raise SoqlError("INVALID_FIELD", f"Didn't understand relationship '{segment}' in field path.")
+                canonical.append(found[0])
+                table = self.tables[found[1].lower()]
+            else:
+                name = table.field_name(segment)
+                if name is None:
+                    raise SoqlError("INVALID_FIELD", f"No such column '{segment}' on entity '{table.name}'.")
+                canonical.append(name)
+        return tuple(canonical)
+
+    def _order_by(self) -> tuple[tuple[tuple[str, ...], bool, bool], ...]:
+        self.expect("word", "BY")
+        items = []
+        while True:
+            path = self.path(self.expect("word"))
+            descending = self.keyword("DESC")
+            if not descending:
+                self.keyword("ASC")
+            nulls_last = descending
+            if self.keyword("NULLS"):
+                nulls_last = self.keyword("LAST")
+                if not nulls_last:
+                    self.expect("word", "FIRST")
+            items.append((path, descending, nulls_last))
+            if self.peek()[1] != ",":
+                return tuple(items)
+            self.index += 1
+
+    def _condition(self) -> Callable[[Record], bool]:
+        left = self._conjunction()
+        while self.keyword("OR"):
+            right, previous = self._conjunction(), left
+            left = _either(previous, right)
+        return left
+
+    def _conjunction(self) -> Callable[[Record], bool]:
+        left = self._negation()
+        while self.keyword("AND"):
+            right, previous = self._negation(), left
+            left = _both(previous, right)
+        return left
+
+    def _negation(self) -> Callable[[Record], bool]:
+        if self.keyword("NOT"):
+            inner = self._negation()
+            return lambda record: not inner(record)
+        if self.peek()[1] == "(":
+            self.index += 1
+            inner = self._condition()
+            self.expect("punct", ")")
+            return inner
+        return self._comparison()
+
+    def _comparison(self) -> Callable[[Record], bool]:
+        path = self.path(self.expect("word"))
+        if self.keyword("NOT"):
+            self.expect("word", "IN")
+            values = self._value_list()
+            return lambda record: _get(record, path) not in values
+        if self.keyword("IN"):
+            values = self._value_list()
+            return lambda record: _get(record, path) in values
+        if self.keyword("LIKE"):
+            pattern = _like_pattern(self._literal())
+            return lambda record: isinstance(value := _get(record, path), str) and bool(pattern.fullmatch(value))
+        operator = self.expect("op")
+        return _compare(path, operator, self._literal())
+
+    def _value_list(self) -> list[Any]:
+        self.expect("punct", "(")
+        values = [self._literal()]
+        while self.peek()[1] == ",":
+            self.index += 1
+            values.append(self._literal())
+        self.expect("punct", ")")
+        return values
+
+    def _literal(self) -> Any:
+        kind, text = self.peek()
+        self.index += 1
+        if kind == "string":
+            return re.sub(r"\\(.)", r"\1", text[1:-1])
+        if kind == "number":
+            return float(text) if "." in text else int(text)
+        if kind == "datetime":
+            return datetime.fromisoformat(text.replace("Z", "+00:00"))
+        if kind == "date":
+            return date.fromisoformat(text)
+        if kind == "word":
+            return self._word_literal(text)
+        raise SoqlError("MALFORMED_QUERY", f"expected a value but found {text or 'end of query'}")
+
+    def _word_literal(self, text: str) -> Any:
+        upper = text.upper()
+        if upper in ("TRUE", "FALSE"):
+            return upper == "TRUE"
+        if upper == "NULL":
+            return None
+        today = self.now.date()
+        if upper == "TODAY":
+            return DateRange(_start(today), _start(today + timedelta(days=1)))
+        if upper == "YESTERDAY":
+            return DateRange(_start(today - timedelta(days=1)), _start(today))
+        if upper.startswith("LAST_N_DAYS:"):
+            days = int(upper.partition(":")[2])
+            return DateRange(_start(today - timedelta(days=days)), _start(today + timedelta(days=1)))
+        raise SoqlError("MALFORMED_QUERY", f"unknown literal {text}")
+
+
+@dataclass(frozen=True, slots=True)
+class DateRange:
+    """A relative date literal: [start, end)."""
+
+    start: datetime
+    end: datetime
+
+
+def _start(day: date) -> datetime:
+    return datetime.combine(day, time(0), tzinfo=UTC)
+
+
+def _either(left: Callable[[Record], bool], right: Callable[[Record], bool]) -> Callable[[Record], bool]:
+    return lambda record: left(record) or right(record)
+
+
+def _both(left: Callable[[Record], bool], right: Callable[[Record], bool]) -> Callable[[Record], bool]:
+    return lambda record: left(record) and right(record)
+
+
+def _like_pattern(value: Any) -> re.Pattern[str]:
+    text = str(value)
+    regex = "".join(".*" if char == "%" else "." if char == "_" else re.escape(char) for char in text)
+    return re.compile(regex, re.IGNORECASE | re.DOTALL)
+
+
+def _get(record: Record | None, path: tuple[str, ...]) -> Any:
+    value: Any = record
+    for segment in path:
+        if not isinstance(value, dict):
+            return None
+        value = value.get(segment)
+    return value
+
+
+def _comparable(value: Any, literal: Any) -> tuple[Any, Any]:
+    if isinstance(literal, date) and not isinstance(literal, datetime) and isinstance(value, datetime):
+        return value.date(), literal
+    if isinstance(value, str) and isinstance(literal, str):
+        return value.lower(), literal.lower()
+    return value, literal
+
+
+def _compare(path: tuple[str, ...], operator: str, literal: Any) -> Callable[[Record], bool]:
+    def test(record: Record) -> bool:
+        value = _get(record, path)
+        if isinstance(literal, DateRange):
+            return _in_range(value, operator, literal)
+        if operator in ("=", "!=", "<>"):
+            left, right = _comparable(value, literal)
+            return bool(left == right) == (operator == "=")
+        if value is None or literal is None:
+            return False
+        left, right = _comparable(value, literal)
+        try:
+            return bool(_ORDERINGS[operator](left, right))
+        except TypeError:
+            return False
+
+    return test
+
+
+_ORDERINGS: dict[str, Callable[[Any, Any], bool]] = {
+    "<": lambda left, right: left < right,
+    "<=": lambda left, right: left <= right,
+    ">": lambda left, right: left > right,
+    ">=": lambda left, right: left >= right,
+}
+
+
+def _in_range(value: Any, operator: str, span: DateRange) -> bool:
+    if not isinstance(value, datetime):
+        return operator in ("!=", "<>") and value is None
+    inside = span.start <= value < span.end
+    checks = {
+        "=": inside,
+        "!=": not inside,
+        "<>": not inside,
+        "<": value < span.start,
+        "<=": value < span.end,
+        ">": value >= span.end,
+        ">=": value >= span.start,
+    }
+    return checks[operator]
+
+
+def parse(text: str, tables: Mapping[str, Table], *, now: datetime) -> Query:
+    """Parse `text` against `tables`; unknown objects/fields and bad syntax raise SoqlError."""
+    return _Parser(text, tables, now).parse()
+
+
+def execute(query: Query, tables: Mapping[str, Table]) -> list[int]:
+    """The indices of the matching rows, ordered, offset and limited (rows are fetched again per page)."""
+    table = next(table for name, table in tables.items() if name.lower() == query.object_name.lower())
+    rows = table.rows
+    matched = [index for index in range(len(rows)) if query.where is None or query.where(rows[index])]
+    for path, descending, nulls_last in reversed(query.order_by):
+        keyed = [(index, _get(rows[index], path)) for index in matched]
+        present = [pair for pair in keyed if pair[1] is not None]
+        missing = [index for index, value in keyed if value is None]
+        present.sort(key=lambda pair: _sort_key(pair[1]), reverse=descending)
+        ordered = [index for index, _value in present]
+        matched = ordered + missing if nulls_last else missing + ordered
+    matched = matched[query.offset :]
+    return matched[: query.limit] if query.limit is not None else matched
+
+
+def _sort_key(value: Any) -> Any:
+    return value.lower() if isinstance(value, str) else value
+
+
+def project(row: Record, query: Query, *, api_version: str) -> Record:
+    """The row as the REST API returns it: `attributes` plus the selected fields (nested for relationships)."""
+    output: Record = {"attributes": _attributes(query.object_name, row, api_version)}
+    for path in query.fields:
+        _place(output, row, path, api_version)
+    return output
+
+
+def _attributes(object_name: str, row: Record, api_version: str) -> Record:
+    return {"type": object_name, "url": f"/services/data/v{api_version}/sobjects/{object_name}/{row.get('Id', '')}"}
+
+
+def _place(output: Record, row: Record, path: tuple[str, ...], api_version: str) -> None:
+    head = path[0]
+    if len(path) == 1:
+        output[head] = to_json_value(row.get(head))
+        return
+    child = row.get(head)
+    if not isinstance(child, dict):
+        output[head] = None
+        return
+    nested = output.get(head)
+    if not isinstance(nested, dict):
+        nested = {"attributes": _attributes(child.get("__type__", head), child, api_version)}
+        output[head] = nested
+    _place(nested, child, path[1:], api_version)
+
+
+def to_json_value(value: Any) -> Any:
+    """Datetimes and dates in Salesforce's wire format; everything else unchanged."""
+    if isinstance(value, datetime):
+        return value.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%S.000+0000")
+    if isinstance(value, date):
+        return value.isoformat()
+    return value
