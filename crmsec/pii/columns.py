@@ -3,8 +3,8 @@
 Per category c, over the non-empty sampled values (n of them, k_c with evidence for c):
 
 * **Evidence for one value** is `detect_value` (validated or label-anchored), plus, when the field name
-  hints c and c has a loose value shape (person_name, date_of_birth, passport, street_address), that
-  shape (`crmsec.pii.shapes`).
+  hints c and c has a loose value shape (person_name, date_of_birth, passport, street_address, and
+  bare NANP digits for phone), that shape (`crmsec.pii.shapes`, `validators.bare_nanp_phone`).
 * **Share** s_c = k_c / n. In a free-text column (mean value length >= 40) PII is sparse, so the share
   is rescaled: s_c = min(1, k_c / (0.1 n)).
 * **Confidence** = 1 - (1 - q_c * s_c) * (1 - 0.3 * h_c), where h_c is 1 when the name hints c, and
@@ -32,6 +32,7 @@ from crmsec.pii.detector import detect_value
 from crmsec.pii.hints import name_hints
 from crmsec.pii.masking import mask
 from crmsec.pii.shapes import address_shape, birth_date_shape, passport_shape, person_name_shape
+from crmsec.pii.validators import bare_nanp_phone
 
 NAME_WEIGHT = 0.3
 VALIDATED_QUALITY = 0.95
@@ -49,6 +50,7 @@ _WEAK_SHAPES: dict[Category, Callable[[str], bool]] = {
     Category.DATE_OF_BIRTH: birth_date_shape,
     Category.PASSPORT: passport_shape,
     Category.STREET_ADDRESS: address_shape,
+    Category.PHONE: bare_nanp_phone,
 }
 
 

@@ -48,6 +48,7 @@ _CN_SURNAMES = frozenset(
     "桑郎甄丛仲虞敖巩明佘池查麻苑迟邝官封谈匡鞠惠荆乐冀郁胥南班储原栗燕楚鄢劳谌奚皮粟冼蔺楼盘满闻位厉伊仝区郜海阚花权强帅屠"
     "豆朴盖练廉禹井祖漆巴丰支卿国狄平计索宣晋相初门云容敬来扈晁芮都普阙浦戈伏鹿薄邸雍辜羊阿乌母裘亓修邰赫杭况那宿鲜印逯隆茹诸"
     "战慕危玉银亢嵇公哈湛宾戎勾茅利於呼居揭干但尉冶斯元束檀衣信展阴昝智幸奉植衡富尧闭由"
+    "赖傅洪萧蓬郦阎"
 )
 _CN_COMPOUND_SURNAMES = frozenset(
     (
@@ -69,7 +70,7 @@ _CN_COMPOUND_SURNAMES = frozenset(
     )
 )
 _TITLES = frozenset(
-    (
+    [
         "mr",
         "mrs",
         "ms",
@@ -85,11 +86,41 @@ _TITLES = frozenset(
         "mme",
         "mlle",
         "dipl.-ing",
-    )
+        "ing",
+        "univ.prof",
+        "prof.dr",
+        "dr.-ing",
+        "dipl.-kfm",
+    ]
 )
-_SUFFIXES = frozenset(("jr", "sr", "ii", "iii", "iv", "md", "phd", "dds", "dvm", "esq", "b.sc", "m.sc"))
+_SUFFIXES = frozenset(
+    [
+        "jr",
+        "sr",
+        "ii",
+        "iii",
+        "iv",
+        "md",
+        "phd",
+        "dds",
+        "dvm",
+        "esq",
+        "cpa",
+        "mba",
+        "b.a",
+        "b.sc",
+        "m.a",
+        "m.sc",
+        "ba",
+        "bsc",
+        "msc",
+        "ll.m",
+        "llm",
+        "b.eng",
+    ]
+)
 _PARTICLES = frozenset(
-    ("von", "van", "de", "der", "den", "du", "le", "la", "di", "da", "dos", "del", "zu", "vom", "des")
+    ["von", "van", "de", "der", "den", "du", "le", "la", "di", "da", "dos", "del", "zu", "vom", "des"]
 )
 _TIME_PART = re.compile(r"\d{1,2}:\d{2}")
 _ADDRESS_HAN = re.compile(f"[{_HAN}]*(?:省|市|区|县|镇|乡|村|路|街|道|巷|弄|号|座|栋|室|楼|大厦|小区)")
@@ -150,21 +181,21 @@ def chinese_name_shape(text: str) -> bool:
 
 
 def person_name_shape(text: str) -> bool:
-    """A Chinese name, or 1-4 capitalised name tokens with optional title, particles and suffix."""
+    """A Chinese name, or 1-4 capitalised name tokens with optional titles, particles and suffixes."""
     text = text.strip()
     if not text or len(text) > 60:
         return False
     if chinese_name_shape(text):
         return True
     tokens = text.replace(",", " ").split()
-    if tokens and tokens[0].lower().rstrip(".") in _TITLES:
+    while tokens and tokens[0].lower().rstrip(".") in _TITLES:
         tokens = tokens[1:]
-    if tokens and tokens[-1].lower().rstrip(".") in _SUFFIXES:
+    while tokens and tokens[-1].lower().rstrip(".") in _SUFFIXES:
         tokens = tokens[:-1]
-    if not 1 <= len(tokens) <= 4:
+    names = [token for token in tokens if token not in _PARTICLES]
+    if not 1 <= len(names) <= 4 or len(tokens) > 7:
         return False
-    names = [token for token in tokens if token.lower() not in _PARTICLES]
-    return bool(names) and tokens[-1] in names and all(_name_token(token) for token in names)
+    return tokens[-1] in names and all(_name_token(token) for token in names)
 
 
 def _name_token(token: str) -> bool:

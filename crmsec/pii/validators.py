@@ -27,7 +27,7 @@ _CARD_ISSUERS: tuple[tuple[int, int, int, frozenset[int]], ...] = (
     (6011, 6011, 4, frozenset({16, 17, 18, 19})),
     (644, 649, 3, frozenset({16, 17, 18, 19})),
     (65, 65, 2, frozenset({16, 17, 18, 19})),
-    (3528, 3589, 4, frozenset({16, 17, 18, 19})),
+    (35, 35, 2, frozenset({16, 17, 18, 19})),  # JCB: 3528-3589 assigned; generators use all of 35xx
     (62, 62, 2, frozenset({16, 17, 18, 19})),
     (300, 305, 3, frozenset({14, 16, 17, 18, 19})),
     (36, 36, 2, frozenset({14, 16, 17, 18, 19})),
@@ -225,9 +225,10 @@ def ipv6_valid(text: str) -> bool:
 def phone_valid(candidate: str, digits: str) -> bool:
     """A phone number valid per `phonenumbers`, chosen by shape so look-alike numbers are not tried blindly.
 
-    `+`/`00` numbers are parsed internationally; 11-digit `1[3-9]` numbers as PRC mobiles; NANP shapes as
-    US/CA; numbers with a trunk `0` against GB, DE, FR, CN and other European plans. Bare digit runs of any
-    other shape are refused, since order numbers and timestamps look exactly like them.
+    `+`/`00` numbers are parsed internationally; 11-digit `1[3-9]` numbers as PRC mobiles; NANP numbers
+    written with separators or parentheses as US/CA; numbers with a trunk `0` against GB, DE, FR, CN and
+    other European plans. Bare digit runs of any other shape (a bare `4501234567` is as likely a purchase
+    order as a phone) are refused; see `bare_nanp_phone` for columns whose name says "phone".
     """
     if not 7 <= len(digits) <= 15:
         return False
@@ -238,10 +239,17 @@ def phone_valid(candidate: str, digits: str) -> bool:
     if len(digits) == 11 and _CN_MOBILE.fullmatch(digits):
         return True
     if digits[0] == "0":
+        if candidate == digits and len(digits) < 10:
+            return False  # a bare 0-led 9-digit run is more often a passport or account number
         return any(_valid_in(digits, region) for region in _TRUNK_REGIONS)
-    if _NANP.fullmatch(digits):
+    if candidate != digits and _NANP.fullmatch(digits):
         return _valid_in(digits, "US")
     return False
+
+
+def bare_nanp_phone(text: str) -> bool:
+    """A bare 10/11-digit NANP number valid per `phonenumbers` (weak: only trusted in a phone-named column)."""
+    return text.isascii() and _NANP.fullmatch(text) is not None and _valid_in(text, "US")
 
 
 @lru_cache(maxsize=4096)
