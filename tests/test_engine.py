@@ -27,49 +27,105 @@ def _spec(function, **overrides):
     return replace(spec, **overrides) if overrides else spec
 
 
-@check(id="T-AUTH-001", title="Timeout short", dimension=Dimension.AUTHENTICATION, severity=Severity.HIGH,
-       requires=("auth.session_settings",), params={"limit": 30}, rationale="r" * 10, remediation="m" * 10,
-       frameworks={"soc2": ("CC6.1",)})
+@check(
+    id="T-AUTH-001",
+    title="Timeout short",
+    dimension=Dimension.AUTHENTICATION,
+    severity=Severity.HIGH,
+    requires=("auth.session_settings",),
+    params={"limit": 30},
+    rationale="r" * 10,
+    remediation="m" * 10,
+    frameworks={"soc2": ("CC6.1",)},
+)
 def timeout_check(evidence: Evidence, *, limit: int) -> list[Finding]:
     minutes = evidence.mapping("auth.session_settings")["idle_timeout_minutes"]
     return [Finding(Status.PASS if minutes <= limit else Status.FAIL, "organization", f"{minutes}")]
 
 
-@check(id="T-AUTH-002", title="Crashes", dimension=Dimension.AUTHENTICATION, severity=Severity.LOW,
-       requires=("auth.session_settings",), rationale="r" * 10, remediation="m" * 10, frameworks={"soc2": ("CC6.1",)})
+@check(
+    id="T-AUTH-002",
+    title="Crashes",
+    dimension=Dimension.AUTHENTICATION,
+    severity=Severity.LOW,
+    requires=("auth.session_settings",),
+    rationale="r" * 10,
+    remediation="m" * 10,
+    frameworks={"soc2": ("CC6.1",)},
+)
 def crashing(evidence: Evidence) -> list[Finding]:
     raise ZeroDivisionError("boom with secret details")
 
 
-@check(id="T-AUTH-003", title="Hangs", dimension=Dimension.AUTHENTICATION, severity=Severity.LOW,
-       requires=("auth.session_settings",), rationale="r" * 10, remediation="m" * 10, frameworks={"soc2": ("CC6.1",)})
+@check(
+    id="T-AUTH-003",
+    title="Hangs",
+    dimension=Dimension.AUTHENTICATION,
+    severity=Severity.LOW,
+    requires=("auth.session_settings",),
+    rationale="r" * 10,
+    remediation="m" * 10,
+    frameworks={"soc2": ("CC6.1",)},
+)
 def hanging(evidence: Evidence) -> list[Finding]:
     _release.wait(5)
     return [Finding(Status.PASS, "organization", "late")]
 
 
-@check(id="T-AUTH-004", title="Bad result", dimension=Dimension.AUTHENTICATION, severity=Severity.LOW,
-       requires=("auth.session_settings",), rationale="r" * 10, remediation="m" * 10, frameworks={"soc2": ("CC6.1",)})
+@check(
+    id="T-AUTH-004",
+    title="Bad result",
+    dimension=Dimension.AUTHENTICATION,
+    severity=Severity.LOW,
+    requires=("auth.session_settings",),
+    rationale="r" * 10,
+    remediation="m" * 10,
+    frameworks={"soc2": ("CC6.1",)},
+)
 def bad_result(evidence: Evidence) -> list[object]:
     return ["PASS"]
 
 
-@check(id="T-AUTH-005", title="Returns ERROR itself", dimension=Dimension.AUTHENTICATION, severity=Severity.LOW,
-       requires=("auth.session_settings",), rationale="r" * 10, remediation="m" * 10, frameworks={"soc2": ("CC6.1",)})
+@check(
+    id="T-AUTH-005",
+    title="Returns ERROR itself",
+    dimension=Dimension.AUTHENTICATION,
+    severity=Severity.LOW,
+    requires=("auth.session_settings",),
+    rationale="r" * 10,
+    remediation="m" * 10,
+    frameworks={"soc2": ("CC6.1",)},
+)
 def self_error(evidence: Evidence) -> list[Finding]:
     return [Finding(Status.ERROR, "organization", "not allowed")]
 
 
-@check(id="T-AUTH-006", title="Reads undeclared", dimension=Dimension.AUTHENTICATION, severity=Severity.LOW,
-       requires=("auth.session_settings",), rationale="r" * 10, remediation="m" * 10, frameworks={"soc2": ("CC6.1",)})
+@check(
+    id="T-AUTH-006",
+    title="Reads undeclared",
+    dimension=Dimension.AUTHENTICATION,
+    severity=Severity.LOW,
+    requires=("auth.session_settings",),
+    rationale="r" * 10,
+    remediation="m" * 10,
+    frameworks={"soc2": ("CC6.1",)},
+)
 def undeclared(evidence: Evidence) -> list[Finding]:
     evidence.value("identity.users")
     return [Finding(Status.PASS, "organization", "")]
 
 
-@check(id="T-AUTH-007", title="Salesforce only", dimension=Dimension.AUTHENTICATION, severity=Severity.LOW,
-       requires=("auth.session_settings",), rationale="r" * 10, remediation="m" * 10, frameworks={"soc2": ("CC6.1",)},
-       platforms=("bottlecrm",))
+@check(
+    id="T-AUTH-007",
+    title="Salesforce only",
+    dimension=Dimension.AUTHENTICATION,
+    severity=Severity.LOW,
+    requires=("auth.session_settings",),
+    rationale="r" * 10,
+    remediation="m" * 10,
+    frameworks={"soc2": ("CC6.1",)},
+    platforms=("bottlecrm",),
+)
 def other_platform(evidence: Evidence) -> list[Finding]:
     return [Finding(Status.PASS, "organization", "")]
 
@@ -83,8 +139,9 @@ def catalogue(*functions) -> Catalogue:
 
 def evaluate(values: dict, functions, profile: Profile = PROFILE, **options) -> Report:
     snapshot = snapshot_from_values(values)
-    return engine.evaluate(snapshot, profile, catalogue(*functions),
-                           engine.EvaluationOptions(clock=lambda: FIXED, **options))
+    return engine.evaluate(
+        snapshot, profile, catalogue(*functions), engine.EvaluationOptions(clock=lambda: FIXED, **options)
+    )
 
 
 def statuses(report: Report) -> dict[str, tuple[Status, Reason | None]]:
@@ -98,8 +155,11 @@ BAD = {"auth.session_settings": {"idle_timeout_minutes": 120}}
 def test_guards_and_boundaries() -> None:
     _release.clear()
     try:
-        report = evaluate(GOOD, [timeout_check, crashing, hanging, bad_result, self_error, undeclared, other_platform],
-                          check_timeout=0.2)
+        report = evaluate(
+            GOOD,
+            [timeout_check, crashing, hanging, bad_result, self_error, undeclared, other_platform],
+            check_timeout=0.2,
+        )
     finally:
         _release.set()
     assert statuses(report) == {
@@ -120,8 +180,14 @@ def test_guards_and_boundaries() -> None:
     ("values", "expected"),
     [
         ({}, (Status.ERROR, Reason.EVIDENCE_MISSING)),
-        ({"auth.session_settings": {"__error__": {"reason": "permission_denied"}}}, (Status.ERROR, Reason.PERMISSION_DENIED)),
-        ({"auth.session_settings": {"__error__": {"reason": "not_supported"}}}, (Status.NOT_APPLICABLE, Reason.NOT_SUPPORTED)),
+        (
+            {"auth.session_settings": {"__error__": {"reason": "permission_denied"}}},
+            (Status.ERROR, Reason.PERMISSION_DENIED),
+        ),
+        (
+            {"auth.session_settings": {"__error__": {"reason": "not_supported"}}},
+            (Status.NOT_APPLICABLE, Reason.NOT_SUPPORTED),
+        ),
     ],
 )
 def test_missing_failed_and_unsupported_evidence_never_pass(values: dict, expected) -> None:

@@ -34,7 +34,9 @@ def test_round_trip(tmp_path: Path) -> None:
 
 
 def test_item_hash_is_canonical_value_hash() -> None:
-    item = EvidenceItem.of_value("org.info", {"b": 1, "a": [1, 2]}, source="GET /x", collected_at="2026-01-01T00:00:00Z")
+    item = EvidenceItem.of_value(
+        "org.info", {"b": 1, "a": [1, 2]}, source="GET /x", collected_at="2026-01-01T00:00:00Z"
+    )
     assert item.sha256 == digest({"a": [1, 2], "b": 1})
 
 
@@ -46,8 +48,14 @@ def test_item_hash_is_canonical_value_hash() -> None:
         (lambda d: d["metadata"].update(target_url="https://user:pw@crm.example.test"), "/metadata/target_url"),
         (lambda d: d["items"].update({"NotDotted": d["items"]["auth.session_settings"]}), "/items"),
         (lambda d: d["items"]["auth.session_settings"].update(sha256="0" * 64), "/items/auth.session_settings/sha256"),
-        (lambda d: d["items"]["auth.session_settings"].update(source="GET /q?token=abc"), "/items/auth.session_settings/source"),
-        (lambda d: d["items"]["auth.session_settings"].update(error={"reason": "timeout", "message": "x"}), "/items/auth.session_settings"),
+        (
+            lambda d: d["items"]["auth.session_settings"].update(source="GET /q?token=abc"),
+            "/items/auth.session_settings/source",
+        ),
+        (
+            lambda d: d["items"]["auth.session_settings"].update(error={"reason": "timeout", "message": "x"}),
+            "/items/auth.session_settings",
+        ),
         (lambda d: d["items"]["identity.users"]["error"].update(reason="bogus"), "/items/identity.users/error/reason"),
     ],
 )

@@ -12,7 +12,7 @@ from crmsec.testing import run_check, snapshot_from_values
 
 EXAMPLES = Path(__file__).parent.parent / "examples"
 
-GOOD_CHECK = '''
+GOOD_CHECK = """
 from crmsec.plugin import Dimension, Evidence, Finding, Severity, Status, check
 
 @check(id="{id}", title="Example check", dimension=Dimension.BACKUP, severity=Severity.LOW,
@@ -20,7 +20,7 @@ from crmsec.plugin import Dimension, Evidence, Finding, Severity, Status, check
        frameworks={{"soc2": ("A1.2",)}})
 def example(evidence: Evidence) -> list[Finding]:
     return [Finding(Status.PASS, "organization", "ok")]
-'''
+"""
 
 
 def write(folder: Path, name: str, text: str) -> Path:
@@ -73,7 +73,11 @@ def test_outside_packs_cannot_claim_the_crm_prefix(tmp_path: Path) -> None:
 
 
 def test_invalid_metadata_names_the_field(tmp_path: Path) -> None:
-    write(tmp_path, "bad.py", GOOD_CHECK.format(id="ACME-BAK-001").replace('frameworks={"soc2": ("A1.2",)}', "frameworks={}"))
+    write(
+        tmp_path,
+        "bad.py",
+        GOOD_CHECK.format(id="ACME-BAK-001").replace('frameworks={"soc2": ("A1.2",)}', "frameworks={}"),
+    )
     with pytest.raises(PluginError, match="frameworks"):
         load_catalogue(plugins=False, directories=[tmp_path])
 

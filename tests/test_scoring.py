@@ -13,10 +13,24 @@ from crmsec.report.model import FindingRecord
 from crmsec.scoring import score
 
 
-def finding(check: str, status: Status, *, severity: Severity = Severity.HIGH,
-            dimension: Dimension = Dimension.AUTHENTICATION, resource: str = "organization") -> FindingRecord:
-    return FindingRecord(check_id=check, title=check, dimension=dimension, severity=severity, status=status,
-                         resource=resource, message="", fingerprint=fingerprint(check, resource))
+def finding(
+    check: str,
+    status: Status,
+    *,
+    severity: Severity = Severity.HIGH,
+    dimension: Dimension = Dimension.AUTHENTICATION,
+    resource: str = "organization",
+) -> FindingRecord:
+    return FindingRecord(
+        check_id=check,
+        title=check,
+        dimension=dimension,
+        severity=severity,
+        status=status,
+        resource=resource,
+        message="",
+        fingerprint=fingerprint(check, resource),
+    )
 
 
 PROFILE = Profile(name="t", description="", sha256="0" * 64, sources=())
@@ -61,8 +75,11 @@ def test_proportional_aggregation() -> None:
 
 
 def test_not_applicable_and_manual_leave_the_denominator() -> None:
-    findings = [finding("X-A-001", Status.PASS), finding("X-A-002", Status.NOT_APPLICABLE),
-                finding("X-A-003", Status.MANUAL)]
+    findings = [
+        finding("X-A-001", Status.PASS),
+        finding("X-A-002", Status.NOT_APPLICABLE),
+        finding("X-A-003", Status.MANUAL),
+    ]
     assert card_of(findings).overall == 100.0
 
 
@@ -82,8 +99,16 @@ def test_nothing_scored_gives_no_score() -> None:
 def test_critical_fail_caps_the_grade() -> None:
     findings = [finding("X-A-001", Status.FAIL, severity=Severity.CRITICAL)]
     findings += [finding(f"X-T-{i:03}", Status.PASS, dimension=Dimension.TLS) for i in range(1, 3)]
-    for dimension in (Dimension.BACKUP, Dimension.PII, Dimension.ENCRYPTION, Dimension.INTEGRATIONS,
-                      Dimension.AUDIT_LOGGING, Dimension.ACCESS_CONTROL, Dimension.USABILITY, Dimension.STABILITY):
+    for dimension in (
+        Dimension.BACKUP,
+        Dimension.PII,
+        Dimension.ENCRYPTION,
+        Dimension.INTEGRATIONS,
+        Dimension.AUDIT_LOGGING,
+        Dimension.ACCESS_CONTROL,
+        Dimension.USABILITY,
+        Dimension.STABILITY,
+    ):
         findings.append(finding("X-O-001", Status.PASS, dimension=dimension, resource=str(dimension)))
     card = card_of(findings)
     assert card.overall == 90.0
