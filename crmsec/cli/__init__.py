@@ -15,7 +15,7 @@ import click
 from crmsec import __version__
 from crmsec.cli import console
 from crmsec.cli.options import EXIT_CODES_HELP, ExitCode
-from crmsec.errors import CrmsecError, InputError, TargetError, VerificationError
+from crmsec.errors import CrmsecError, InputError, SigningError, TargetError, VerificationError
 
 COMMANDS: tuple[str, ...] = (
     "scan",
@@ -68,7 +68,7 @@ _add_commands()
 def _exit_code(error: CrmsecError) -> ExitCode:
     if isinstance(error, VerificationError):
         return ExitCode.GATE_FAILED
-    if isinstance(error, InputError):
+    if isinstance(error, InputError | SigningError):
         return ExitCode.INPUT_ERROR
     if isinstance(error, TargetError):
         return ExitCode.SCAN_FAILED
