@@ -27,6 +27,7 @@ from __future__ import annotations
 import ipaddress
 import logging
 import re
+import warnings
 from collections.abc import Callable
 from functools import cache, partial
 from pathlib import Path
@@ -110,6 +111,7 @@ def scan_tls_sync(
 
     api: Any = sslyze  # sslyze's top-level names are re-exports that mypy does not see as exported
     endpoint = endpoint_of(host, port)
+    _load_trust_stores()
     request = _scan_request(api, host, port, ca_bundle=ca_bundle, timeout=timeout, endpoint=endpoint)
     scanner = api.Scanner(per_server_concurrent_connections_limit=concurrency, concurrent_server_scans_limit=1)
     scanner.queue_scans([request])
@@ -118,6 +120,21 @@ def scan_tls_sync(
         raise _connectivity_error(result.connectivity_error_trace, endpoint=endpoint, host=host, port=port)
     logger.debug("%s: scan completed", endpoint)
     return _to_evidence(result, host=host, port=port)
+
+
+@cache
+def _load_trust_stores() -> None:
+    """Load sslyze's bundled trust stores once, hiding cryptography's warning about one legacy root.
+
+    One root in a bundled store has a non-positive serial number; cryptography warns about it each time the
+    store loads, which would print on every scan. The stores are cached by sslyze, so later scans reuse them.
+    """
+    from cryptography.utils import CryptographyDeprecationWarning
+    from sslyze.plugins.certificate_info.trust_stores.trust_store_repository import TrustStoresRepository
+
+    with warnings.catch_warnings():
+        warnings.filterwarnings("ignore", message="Parsed a serial number", category=CryptographyDeprecationWarning)
+        TrustStoresRepository.get_default()
 
 
 def _scan_request(sslyze: Any, host: str, port: int, *, ca_bundle: Path | None, timeout: int, endpoint: str) -> Any:

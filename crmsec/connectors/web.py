@@ -1,0 +1,244 @@
+"""The `web` platform: the public face of any CRM, seen from outside without credentials.
+
+`WebConnector` records three keys, each as a value or an error (it never raises for an unreachable or
+misconfigured host, so the checks report ERROR with the reason):
+
+- `tls.scan` (https targets only), through `crmsec.connectors.tls`;
+- `http.probe`: one GET of the target URL (redirects followed by `connectors.http`), see `probe_http`;
+- `platform.config`: what shows from outside: `server_banner` (Server header), `cors_allow_all_origins`
+  (the probe sends an `Origin` header; `*` or an echo of it is true), `admin_interface_exposed` (a GET of
+  each of a few admin paths answers 2xx after redirects), `debug_mode` (a GET of a path that does not exist
+  shows a framework debug page); `secret_key_weak` and `allowed_hosts_wildcard` cannot be seen: `null`.
+
+Requests are few (three GETs plus redirects) and harmless. No response body, cookie value or query string
+enters the evidence: `headers` keeps only an allow-list of security-relevant headers, and `cookies` only the
+name and flags of each Set-Cookie. `same_site` is `"strict"`, `"lax"`, `"none"` or `null` when absent.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Sequence
+from typing import Final
+from urllib.parse import urlsplit, urlunsplit
+
+import anyio
+import httpx
+
+from crmsec import __version__
+from crmsec.connectors.base import Recorder
+from crmsec.connectors.http import ApiStats, HttpResponse, request
+from crmsec.connectors.tls import record_tls_scan
+from crmsec.errors import ConnectorError
+from crmsec.plugin import JsonValue
+from crmsec.target import Target
+
+logger = logging.getLogger(__name__)
+
+PROBE_ORIGIN: Final = "https://crmsec-probe.invalid"
+"""Sent as `Origin` on the probe, to see whether CORS answers any origin (`.invalid` never resolves)."""
+ADMIN_PATHS: Final = ("/admin/", "/administrator/")
+MISSING_PATH: Final = "/crmsec-probe-not-found"
+PROBE_MAX_BYTES: Final = 4 * 1024 * 1024
+RECORDED_HEADERS: Final = frozenset(
+    {
+        "strict-transport-security",
+        "content-security-policy",
+        "content-security-policy-report-only",
+        "x-frame-options",
+        "x-content-type-options",
+        "referrer-policy",
+        "permissions-policy",
+        "cross-origin-opener-policy",
+        "cross-origin-embedder-policy",
+        "cross-origin-resource-policy",
+        "access-control-allow-origin",
+        "access-control-allow-credentials",
+        "server",
+        "x-powered-by",
+        "content-type",
+        "cache-control",
+    }
+)
+DEBUG_MARKERS: Final = (
+    b"DEBUG = True",  # Django's technical 404/500 page
+    b"Werkzeug Debugger",
+    b"Whoops! There was an error",  # Laravel
+    b"<title>Action Controller: Exception caught</title>",  # Rails
+)
+_ACCEPT_ANY_STATUS: Final = range(400, 600)
+
+
+def parse_hsts(value: str | None) -> dict[str, JsonValue] | None:
+    """`{max_age, include_subdomains, preload}` from a Strict-Transport-Security value; None when absent.
+
+    A missing or malformed max-age gives `max_age: null` (RFC 6797 says the header is then ignored).
+    """
+    if value is None:
+        return None
+    max_age: int | None = None
+    flags: set[str] = set()
+    for directive in value.split(";"):
+        name, _, argument = directive.strip().partition("=")
+        name = name.strip().lower()
+        if name == "max-age":
+            digits = argument.strip().strip('"')
+            max_age = int(digits) if digits.isdigit() else None
+        elif name:
+            flags.add(name)
+    return {"max_age": max_age, "include_subdomains": "includesubdomains" in flags, "preload": "preload" in flags}
+
+
+def parse_set_cookie(value: str) -> dict[str, JsonValue] | None:
+    """`{name, secure, http_only, same_site}` from one Set-Cookie value (the cookie's value is dropped)."""
+    pair, *attributes = value.split(";")
+    name, separator, _ = pair.partition("=")
+    if not separator or not name.strip():
+        return None
+    secure = http_only = False
+    same_site: str | None = None
+    for attribute in attributes:
+        key, _, argument = attribute.strip().partition("=")
+        key = key.strip().lower()
+        if key == "secure":
+            secure = True
+        elif key == "httponly":
+            http_only = True
+        elif key == "samesite":
+            same_site = argument.strip().lower() or None
+    return {"name": name.strip(), "secure": secure, "http_only": http_only, "same_site": same_site}
+
+
+def _recorded_headers(headers: httpx.Headers) -> dict[str, JsonValue]:
+    found: dict[str, JsonValue] = {}
+    for name in sorted(RECORDED_HEADERS):
+        values = headers.get_list(name)
+        if values:
+            found[name] = ", ".join(values)
+    return found
+
+
+def _public_url(url: str) -> str:
+    """The URL without user-info, query or fragment (what evidence may hold)."""
+    parts = urlsplit(url)
+    host = parts.hostname or ""
+    netloc = f"[{host}]" if ":" in host else host
+    if parts.port is not None:
+        netloc = f"{netloc}:{parts.port}"
+    return urlunsplit((parts.scheme, netloc, parts.path or "/", "", ""))
+
+
+def probe_value(response: HttpResponse) -> dict[str, JsonValue]:
+    """The `http.probe` evidence value for a response (see the module docstring)."""
+    strict = response.headers.get_list("strict-transport-security")
+    cookies = [parse_set_cookie(value) for value in response.headers.get_list("set-cookie")]
+    return {
+        "url": _public_url(response.url),
+        "status": response.status,
+        "headers": _recorded_headers(response.headers),
+        "cookies": [cookie for cookie in cookies if cookie is not None],
+        "hsts": parse_hsts(strict[0]) if strict else None,  # RFC 6797 8.1: only the first header counts
+    }
+
+
+async def probe_http(
+    client: httpx.AsyncClient, url: str, *, stats: ApiStats | None = None
+) -> tuple[dict[str, JsonValue], HttpResponse]:
+    """GET `url` (any status accepted) and return the `http.probe` value with the response it came from.
+
+    Raises `ConnectorError` (or `TargetError`) from `connectors.http` when no answer arrives.
+    """
+    response = await request(
+        client,
+        "GET",
+        url,
+        headers={"Origin": PROBE_ORIGIN},
+        accept=_ACCEPT_ANY_STATUS,
+        max_bytes=PROBE_MAX_BYTES,
+        stats=stats,
+    )
+    return probe_value(response), response
+
+
+def _allows_any_origin(headers: httpx.Headers) -> bool:
+    allowed = headers.get("access-control-allow-origin", "").strip()
+    return allowed in ("*", PROBE_ORIGIN)
+
+
+class WebConnector:
+    """Collects `tls.scan`, `http.probe` and `platform.config` from any CRM's public URL, without credentials."""
+
+    platform = "web"
+    version = __version__
+
+    def __init__(self, *, admin_paths: Sequence[str] = ADMIN_PATHS) -> None:
+        self.admin_paths = tuple(admin_paths)
+
+    async def collect(self, target: Target, client: httpx.AsyncClient, recorder: Recorder) -> None:
+        """Run the TLS scan and the HTTP probes side by side; every failure becomes an item error."""
+        parts = urlsplit(target.url)
+        async with anyio.create_task_group() as group:
+            if parts.scheme == "https":
+                port = parts.port or 443
+                group.start_soon(_record_tls, recorder, target.host, port, target)
+            group.start_soon(self._collect_http, target, client, recorder)
+
+    async def _collect_http(self, target: Target, client: httpx.AsyncClient, recorder: Recorder) -> None:
+        stats = ApiStats(recorder)
+        url = target.url if urlsplit(target.url).path else target.url + "/"
+        try:
+            value, response = await probe_http(client, url, stats=stats)
+        except ConnectorError as error:
+            recorder.fail_from("http.probe", error)
+            recorder.fail_from("platform.config", error)
+            return
+        recorder.add("http.probe", value, source=response.endpoint)
+        exposed = await self._admin_exposed(client, url, stats)
+        debug = await _debug_page_shown(client, url, stats)
+        config: dict[str, JsonValue] = {
+            "debug_mode": debug,
+            "secret_key_weak": None,
+            "cors_allow_all_origins": _allows_any_origin(response.headers),
+            "allowed_hosts_wildcard": None,
+            "admin_interface_exposed": exposed,
+            "server_banner": response.headers.get("server"),
+        }
+        sources = ", ".join(("GET /", *self.admin_paths, MISSING_PATH))
+        recorder.add("platform.config", config, source=sources)
+
+    async def _admin_exposed(self, client: httpx.AsyncClient, url: str, stats: ApiStats) -> bool | None:
+        """True when an admin path answers 2xx; None when none of them could be fetched."""
+        answered = False
+        for path in self.admin_paths:
+            response = await _get_quietly(client, _on_origin(url, path), stats)
+            if response is None:
+                continue
+            answered = True
+            if 200 <= response.status < 300:
+                return True
+        return False if answered else None
+
+
+async def _record_tls(recorder: Recorder, host: str, port: int, target: Target) -> None:
+    await record_tls_scan(recorder, host, port, ca_bundle=target.ca_bundle)
+
+
+async def _debug_page_shown(client: httpx.AsyncClient, url: str, stats: ApiStats) -> bool | None:
+    """True when a missing page shows a framework's debug page; None when it could not be fetched."""
+    response = await _get_quietly(client, _on_origin(url, MISSING_PATH), stats)
+    if response is None:
+        return None
+    return any(marker in response.content for marker in DEBUG_MARKERS)
+
+
+async def _get_quietly(client: httpx.AsyncClient, url: str, stats: ApiStats) -> HttpResponse | None:
+    try:
+        return await request(client, "GET", url, accept=_ACCEPT_ANY_STATUS, max_bytes=PROBE_MAX_BYTES, stats=stats)
+    except ConnectorError as error:
+        logger.debug("%s: %s", error.endpoint, error.reason)
+        return None
+
+
+def _on_origin(url: str, path: str) -> str:
+    parts = urlsplit(url)
+    return urlunsplit((parts.scheme, parts.netloc, path, "", ""))
