@@ -1,0 +1,84 @@
+"""CRM-AC-009: toxic permission combinations are rare (separation of duties)."""
+
+from crmsec.plugin import Dimension, Evidence, Finding, JsonValue, Severity, Status, check, field_of
+
+KEY = "identity.users"
+FULL_CONTROL = "full_control"
+KEY_CUSTODY = "key_custody_with_data_access"
+
+
+@check(
+    id="CRM-AC-009",
+    title="Toxic permission combinations are rare (separation of duties)",
+    dimension=Dimension.ACCESS_CONTROL,
+    severity=Severity.HIGH,
+    requires=(KEY,),
+    params={"max_full_control_users": 3},
+    rationale=(
+        "One person who can create users, change configuration and deploy code can grant themselves anything and "
+        "hide it; a key custodian who can also read all data defeats the point of holding keys apart."
+    ),
+    remediation=(
+        "Split the duties: keep user administration (manage_users), code deployment (author_apex) and "
+        "data/configuration control apart except for at most max_full_control_users break-glass admins, never give "
+        "that combination to integration users, and keep manage_encryption_keys away from view_all_data and "
+        "modify_all_data."
+    ),
+    references=(
+        "https://csrc.nist.gov/pubs/sp/800/53/r5/upd1/final",
+        "https://help.salesforce.com/s/articleView?id=000321298&type=1",
+    ),
+    frameworks={
+        "iso27001_2022": ("A.5.3", "A.8.2"),
+        "soc2": ("CC6.1", "CC6.3"),
+        "nist_csf_2": ("PR.AA-05",),
+        "gbt22239_2019_l3": ("8.1.4.2",),
+    },
+)
+def separation_of_duties(evidence: Evidence, *, max_full_control_users: int) -> list[Finding]:
+    """Judge every active user holding a toxic combination; one PASS when nobody does.
+
+    The rules:
+    - full_control: manage_users + author_apex + (modify_all_data or customize_application). Allowed for at
+      most max_full_control_users human users (break-glass admins): beyond that every holder FAILs, since any of
+      them could be the one to reduce. An integration user holding it always FAILs.
+    - key_custody_with_data_access: manage_encryption_keys + (view_all_data or modify_all_data): always FAIL.
+    """
+    holders: list[tuple[str, bool, list[str]]] = []
+    for user in evidence.records(KEY):
+        if not field_of(user, "active", bool, key=KEY):
+            continue
+        rules = _conflicts(set(field_of(user, "permissions", list, key=KEY)))
+        if rules:
+            integration = user.get("is_integration") is True or user.get("user_type") == "integration"
+            holders.append((field_of(user, "username", str, key=KEY), integration, rules))
+    if not holders:
+        message = "No active user holds a toxic permission combination."
+        return [Finding(Status.PASS, resource="organization", message=message, details={"holders": 0})]
+    humans = sum(1 for _, integration, rules in holders if not integration and FULL_CONTROL in rules)
+    return [
+        _judge(name, rules, integration=integration, humans=humans, limit=max_full_control_users)
+        for name, integration, rules in sorted(holders)
+    ]
+
+
+def _conflicts(permissions: set[str]) -> list[str]:
+    rules: list[str] = []
+    if {"manage_users", "author_apex"} <= permissions and permissions & {"modify_all_data", "customize_application"}:
+        rules.append(FULL_CONTROL)
+    if "manage_encryption_keys" in permissions and permissions & {"view_all_data", "modify_all_data"}:
+        rules.append(KEY_CUSTODY)
+    return rules
+
+
+def _judge(name: str, rules: list[str], *, integration: bool, humans: int, limit: int) -> Finding:
+    details: dict[str, JsonValue] = {"rules": rules, "full_control_humans": humans, "limit": limit}
+    if KEY_CUSTODY in rules:
+        message = f"{name} manages encryption keys and can also read all data."
+        return Finding(Status.FAIL, resource=name, message=message, details=details)
+    if integration:
+        message = f"Integration user {name} can manage users, deploy code and control data or configuration."
+        return Finding(Status.FAIL, resource=name, message=message, details=details)
+    status = Status.FAIL if humans > limit else Status.PASS
+    message = f"{name} is one of {humans} users with full control (limit {limit})."
+    return Finding(status, resource=name, message=message, details=details)

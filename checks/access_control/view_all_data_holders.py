@@ -1,0 +1,71 @@
+"""CRM-AC-003: View All Data is held only through an admin profile."""
+
+from crmsec.plugin import Dimension, Evidence, Finding, JsonValue, Severity, Status, check, field_of
+
+USERS = "identity.users"
+PROFILES = "identity.profiles"
+PERMISSION = "view_all_data"
+
+
+@check(
+    id="CRM-AC-003",
+    title="View All Data is held only through an admin profile",
+    dimension=Dimension.ACCESS_CONTROL,
+    severity=Severity.MEDIUM,
+    requires=(USERS, PROFILES),
+    rationale=(
+        "View All Data reads every record, including all personal data, regardless of sharing. Outside admin "
+        "profiles it is usually a convenience grant that nobody reviews."
+    ),
+    remediation=(
+        "Remove view_all_data from permission sets and non-admin profiles; give reporting users object-level read "
+        "access instead. Integration users that need it (backup, ETL) should be reviewed and documented."
+    ),
+    references=(
+        "https://developer.salesforce.com/docs/platform/object-reference/references/standard-objects/object-objectpermissions.html",
+        "https://csrc.nist.gov/pubs/sp/800/53/r5/upd1/final",
+    ),
+    frameworks={
+        "iso27001_2022": ("A.8.2", "A.8.3", "A.5.15"),
+        "soc2": ("CC6.1", "CC6.3", "C1.1"),
+        "gdpr": ("Art. 25", "Art. 32"),
+        "pipl": ("Art. 51",),
+        "nist_csf_2": ("PR.AA-05",),
+        "gbt22239_2019_l3": ("8.1.4.2",),
+    },
+)
+def view_all_data_holders(evidence: Evidence) -> list[Finding]:
+    """Per active holder: PASS via an admin profile, WARN for an integration user, FAIL for anyone else."""
+    admin_profiles = _admin_profiles(evidence.records(PROFILES))
+    findings: list[Finding] = []
+    for user in evidence.records(USERS):
+        permissions = field_of(user, "permissions", list, key=USERS)
+        if not field_of(user, "active", bool, key=USERS) or PERMISSION not in permissions:
+            continue
+        findings.append(_judge(user, admin_profiles))
+    if not findings:
+        message = "No active user holds View All Data."
+        findings.append(Finding(Status.PASS, resource="organization", message=message, details={"holders": 0}))
+    return findings
+
+
+def _judge(user: dict[str, JsonValue], admin_profiles: set[str]) -> Finding:
+    username = field_of(user, "username", str, key=USERS)
+    profile = user.get("profile")
+    details: dict[str, JsonValue] = {"profile": profile, "permission_sets": user.get("permission_sets") or []}
+    if profile in admin_profiles:
+        message = f"{username} holds View All Data through the admin profile {profile}."
+        return Finding(Status.PASS, resource=username, message=message, details=details)
+    if user.get("is_integration") is True or user.get("user_type") == "integration":
+        message = f"Integration user {username} holds View All Data (profile {profile}); confirm it is needed."
+        return Finding(Status.WARN, resource=username, message=message, details=details)
+    message = f"{username} holds View All Data outside an admin profile (profile {profile})."
+    return Finding(Status.FAIL, resource=username, message=message, details=details)
+
+
+def _admin_profiles(profiles: list[dict[str, JsonValue]]) -> set[str]:
+    names: set[str] = set()
+    for profile in profiles:
+        if field_of(profile, "is_admin", bool, key=PROFILES):
+            names.add(field_of(profile, "name", str, key=PROFILES))
+    return names

@@ -1,0 +1,43 @@
+"""CRM-AC-009: toxic permission combinations."""
+
+from pathlib import Path
+
+import pytest
+
+from crmsec.errors import Reason
+from crmsec.plugin import Status
+from crmsec.testing import run_check, snapshot_from_values
+
+FIXTURES = Path(__file__).parent / "separation_of_duties"
+CASES = [
+    ("pass", [("a.admin@example.test", Status.PASS, None), ("b.admin@example.test", Status.PASS, None)]),
+    (
+        "fail",
+        [
+            *((f"admin.person{i}@example.test", Status.FAIL, None) for i in range(4)),
+            ("deploy.bot@example.test", Status.FAIL, None),
+            ("k.custodian@example.test", Status.FAIL, None),
+        ],
+    ),
+    ("missing", [("organization", Status.ERROR, Reason.EVIDENCE_MISSING)]),
+]
+
+
+@pytest.mark.parametrize(("case", "expected"), CASES)
+def test_separation_of_duties(case: str, expected: list[tuple[str, Status, Reason | None]]) -> None:
+    findings = run_check("CRM-AC-009", snapshot_from_values(FIXTURES / f"{case}.json"))
+    assert sorted((f.resource, f.status, f.reason) for f in findings) == expected
+
+
+def test_higher_limit_passes_humans_but_not_the_integration_or_custodian() -> None:
+    findings = run_check("CRM-AC-009", snapshot_from_values(FIXTURES / "fail.json"), max_full_control_users=5)
+    assert {f.resource: f.status for f in findings if f.status is Status.FAIL} == {
+        "deploy.bot@example.test": Status.FAIL,
+        "k.custodian@example.test": Status.FAIL,
+    }
+
+
+def test_nobody_with_a_combination_is_one_pass() -> None:
+    users = [{"username": "x@example.test", "active": True, "permissions": ["manage_users", "view_setup"]}]
+    [finding] = run_check("CRM-AC-009", snapshot_from_values({"identity.users": users}))
+    assert (finding.status, finding.resource) == (Status.PASS, "organization")
