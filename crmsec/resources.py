@@ -47,3 +47,9 @@ def schema(name: str) -> dict[str, Any]:
 def template(name: str) -> str:
     """The text of a report template (`report.html.j2`, ...) from the built-in reports folder."""
     return (builtin("reports") / name).read_text(encoding="utf-8")
+
+
+def package_folder(relative: str) -> Path | None:
+    """A folder of package data inside `crmsec/` (e.g. `evaluation/demo_inputs`), or None when absent."""
+    entry = _PACKAGE.joinpath(*relative.split("/"))
+    return Path(str(entry)) if entry.is_dir() else None

@@ -1,0 +1,53 @@
+"""`crmsec demo`: start the Salesforce lab on loopback, scan it over real TLS, write and sign the bundle."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import click
+
+from crmsec.cli import console
+from crmsec.cli.options import ExitCode
+from crmsec.cli.pipeline import RunSettings, collect_snapshot, evaluate_and_write
+from crmsec.lab import SCENARIOS, LabConfig, start_lab
+from crmsec.signing import generate_keypair, public_key_path
+from crmsec.target import Secret, Target
+
+
+def _demo_inputs() -> Path | None:
+    """The bundled synthetic evaluation inputs (survey, KPIs, costs, ...), when this build ships them."""
+    from crmsec import resources
+
+    folder = resources.package_folder("evaluation/demo_inputs")
+    return folder if folder is not None and any(folder.iterdir()) else None
+
+
+@click.command(name="demo", help="Scan a local Salesforce-compatible lab over real TLS and write a signed report.")
+@click.option(
+    "--out", "out_dir", type=click.Path(file_okay=False, path_type=Path), default=Path("crmsec-demo"), show_default=True
+)
+@click.option("--scenario", type=click.Choice(sorted(SCENARIOS)), default="misconfigured", show_default=True)
+@click.option("--users", type=click.IntRange(3, 100_000), default=300, show_default=True)
+@click.option("--profile", default="baseline", show_default=True, help="Built-in profile name or YAML file.")
+@click.option("--format", "formats", default=None, help="Formats to render (default: all but pdf).")
+@click.option("--quiet", "-q", is_flag=True, help="Print only errors.")
+def command(out_dir: Path, scenario: str, users: int, profile: str, formats: str | None, quiet: bool) -> int:
+    """Run the demo."""
+    with start_lab(LabConfig(scenario=scenario, users=users)) as lab:
+        target = Target(platform="salesforce", url=lab.url, secret=Secret(lab.token), ca_bundle=Path(lab.ca_bundle))
+        if not quiet:
+            console.err(f"crmsec demo: lab '{scenario}' with {users} users at {lab.url} (throwaway CA, real TLS)")
+        snapshot, seconds = collect_snapshot(target, quiet=quiet)
+    out_dir.mkdir(parents=True, exist_ok=True)
+    key = out_dir / "demo-signing-key"
+    generate_keypair(key, passphrase=None, force=True)
+    settings = RunSettings(
+        profile=profile, out_dir=out_dir, inputs=_demo_inputs(), formats=formats, sign_key=key, quiet=quiet
+    )
+    evaluate_and_write(snapshot, settings, collect_seconds=seconds)
+    if not quiet:
+        console.out(
+            f"Verify: crmsec verify {out_dir / 'report.dsse.json'} --key {public_key_path(key)} "
+            f"--report {out_dir / 'report.json'} --evidence {out_dir / 'evidence.json'}"
+        )
+    return ExitCode.OK

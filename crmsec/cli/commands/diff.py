@@ -1,0 +1,44 @@
+"""`crmsec diff OLD.json NEW.json`: new, resolved and changed findings, and the score change."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import click
+
+from crmsec.cli import console
+from crmsec.cli.options import ExitCode
+from crmsec.report.diff import diff_reports
+from crmsec.report.model import load_report
+
+
+def _score(value: float | None) -> str:
+    return "n/a" if value is None else f"{value:.2f}"
+
+
+@click.command(name="diff", help="Compare two reports. Exit 1 with --fail-on-new when new failures appeared.")
+@click.argument("old", type=click.Path(dir_okay=False, path_type=Path))
+@click.argument("new", type=click.Path(dir_okay=False, path_type=Path))
+@click.option("--format", "output", type=click.Choice(["text", "json"]), default="text", show_default=True)
+@click.option("--fail-on-new", is_flag=True, help="Exit 1 when NEW has failing findings that OLD did not.")
+def command(old: Path, new: Path, output: str, fail_on_new: bool) -> int:
+    """Print the difference."""
+    result = diff_reports(load_report(old), load_report(new))
+    if output == "json":
+        console.out_json(result.to_json())
+    else:
+        before, after = result.overall
+        console.out(f"Score {_score(before)} -> {_score(after)}")
+        for name, (was, now) in sorted(result.dimensions.items()):
+            if was != now:
+                console.out(f"  {name:<24} {_score(was)} -> {_score(now)}")
+        for title, items in (("New", result.new), ("Resolved", result.resolved)):
+            console.out(f"{title}: {len(items)}")
+            for finding in items[:50]:
+                console.out(f"  {finding.check_id}  {finding.resource}: {finding.message}"[:160])
+        console.out(f"Changed: {len(result.changed)}")
+        for was_finding, now_finding in result.changed[:50]:
+            was = was_finding.original_status or was_finding.status
+            now = now_finding.original_status or now_finding.status
+            console.out(f"  {now_finding.check_id}  {now_finding.resource}: {was} -> {now}")
+    return ExitCode.GATE_FAILED if fail_on_new and result.new else ExitCode.OK

@@ -1,0 +1,39 @@
+"""`crmsec history DIR...`: score over time per dimension, for periodic re-evaluation."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import click
+
+from crmsec.cli import console
+from crmsec.errors import InputError
+from crmsec.report.diff import history_points
+from crmsec.report.model import load_report
+
+
+def _report_path(location: Path) -> Path:
+    path = location / "report.json" if location.is_dir() else location
+    if not path.is_file():
+        raise InputError(f"{location}: no report.json there")
+    return path
+
+
+@click.command(name="history", help="Summarise a series of reports (folders holding report.json, or files).")
+@click.argument("locations", nargs=-1, required=True, type=click.Path(exists=True, path_type=Path))
+@click.option("--format", "output", type=click.Choice(["text", "json"]), default="text", show_default=True)
+def command(locations: tuple[Path, ...], output: str) -> None:
+    """Print the trend."""
+    points = history_points([load_report(_report_path(location)) for location in locations])
+    if output == "json":
+        console.out_json(points)
+        return
+    dimensions = sorted({name for point in points for name in point["dimensions"]})
+    console.out(f"{'generated_at':<22} {'score':>6} grade  " + " ".join(f"{name[:10]:>10}" for name in dimensions))
+    for point in points:
+        scores = point["dimensions"]
+        cells = " ".join(
+            f"{'n/a' if scores.get(name) is None else format(scores[name], '.1f'):>10}" for name in dimensions
+        )
+        overall = "n/a" if point["overall"] is None else f"{point['overall']:.1f}"
+        console.out(f"{point['generated_at']:<22} {overall:>6} {point['grade']:<5}  {cells}")
