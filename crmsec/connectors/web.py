@@ -17,6 +17,7 @@ name and flags of each Set-Cookie. `same_site` is `"strict"`, `"lax"`, `"none"` 
 
 from __future__ import annotations
 
+import asyncio
 import logging
 from collections.abc import Sequence
 from typing import Final
@@ -27,7 +28,7 @@ import httpx
 
 from crmsec import __version__
 from crmsec.connectors.base import Recorder
-from crmsec.connectors.http import ApiStats, HttpResponse, request
+from crmsec.connectors.http import ApiStats, HttpResponse, RetryPolicy, Sleeper, request
 from crmsec.connectors.tls import record_tls_scan
 from crmsec.errors import ConnectorError
 from crmsec.plugin import JsonValue
@@ -142,11 +143,17 @@ def probe_value(response: HttpResponse) -> dict[str, JsonValue]:
 
 
 async def probe_http(
-    client: httpx.AsyncClient, url: str, *, stats: ApiStats | None = None
+    client: httpx.AsyncClient,
+    url: str,
+    *,
+    stats: ApiStats | None = None,
+    policy: RetryPolicy | None = None,
+    sleeper: Sleeper = asyncio.sleep,
 ) -> tuple[dict[str, JsonValue], HttpResponse]:
     """GET `url` (any status accepted) and return the `http.probe` value with the response it came from.
 
-    Raises `ConnectorError` (or `TargetError`) from `connectors.http` when no answer arrives.
+    Raises `ConnectorError` (or `TargetError`) from `connectors.http` when no answer arrives, after the
+    retries of `policy`.
     """
     response = await request(
         client,
@@ -156,6 +163,8 @@ async def probe_http(
         accept=_ACCEPT_ANY_STATUS,
         max_bytes=PROBE_MAX_BYTES,
         stats=stats,
+        policy=policy,
+        sleeper=sleeper,
     )
     return probe_value(response), response
 
@@ -171,8 +180,16 @@ class WebConnector:
     platform = "web"
     version = __version__
 
-    def __init__(self, *, admin_paths: Sequence[str] = ADMIN_PATHS) -> None:
+    def __init__(
+        self,
+        *,
+        admin_paths: Sequence[str] = ADMIN_PATHS,
+        policy: RetryPolicy | None = None,
+        sleeper: Sleeper = asyncio.sleep,
+    ) -> None:
         self.admin_paths = tuple(admin_paths)
+        self.policy = policy or RetryPolicy()
+        self.sleeper = sleeper
 
     async def collect(self, target: Target, client: httpx.AsyncClient, recorder: Recorder) -> None:
         """Run the TLS scan and the HTTP probes side by side; every failure becomes an item error."""
@@ -187,14 +204,14 @@ class WebConnector:
         stats = ApiStats(recorder)
         url = target.url if urlsplit(target.url).path else target.url + "/"
         try:
-            value, response = await probe_http(client, url, stats=stats)
+            value, response = await probe_http(client, url, stats=stats, policy=self.policy, sleeper=self.sleeper)
         except ConnectorError as error:
             recorder.fail_from("http.probe", error)
             recorder.fail_from("platform.config", error)
             return
         recorder.add("http.probe", value, source=response.endpoint)
         exposed = await self._admin_exposed(client, url, stats)
-        debug = await _debug_page_shown(client, url, stats)
+        debug = await self._debug_page_shown(client, url, stats)
         config: dict[str, JsonValue] = {
             "debug_mode": debug,
             "secret_key_weak": None,
@@ -210,7 +227,7 @@ class WebConnector:
         """True when an admin path answers 2xx; None when none of them could be fetched."""
         answered = False
         for path in self.admin_paths:
-            response = await _get_quietly(client, _on_origin(url, path), stats)
+            response = await self._get_quietly(client, _on_origin(url, path), stats)
             if response is None:
                 continue
             answered = True
@@ -218,25 +235,32 @@ class WebConnector:
                 return True
         return False if answered else None
 
+    async def _debug_page_shown(self, client: httpx.AsyncClient, url: str, stats: ApiStats) -> bool | None:
+        """True when a missing page shows a framework's debug page; None when it could not be fetched."""
+        response = await self._get_quietly(client, _on_origin(url, MISSING_PATH), stats)
+        if response is None:
+            return None
+        return any(marker in response.content for marker in DEBUG_MARKERS)
+
+    async def _get_quietly(self, client: httpx.AsyncClient, url: str, stats: ApiStats) -> HttpResponse | None:
+        try:
+            return await request(
+                client,
+                "GET",
+                url,
+                accept=_ACCEPT_ANY_STATUS,
+                max_bytes=PROBE_MAX_BYTES,
+                stats=stats,
+                policy=self.policy,
+                sleeper=self.sleeper,
+            )
+        except ConnectorError as error:
+            logger.debug("%s: %s", error.endpoint, error.reason)
+            return None
+
 
 async def _record_tls(recorder: Recorder, host: str, port: int, target: Target) -> None:
     await record_tls_scan(recorder, host, port, ca_bundle=target.ca_bundle)
-
-
-async def _debug_page_shown(client: httpx.AsyncClient, url: str, stats: ApiStats) -> bool | None:
-    """True when a missing page shows a framework's debug page; None when it could not be fetched."""
-    response = await _get_quietly(client, _on_origin(url, MISSING_PATH), stats)
-    if response is None:
-        return None
-    return any(marker in response.content for marker in DEBUG_MARKERS)
-
-
-async def _get_quietly(client: httpx.AsyncClient, url: str, stats: ApiStats) -> HttpResponse | None:
-    try:
-        return await request(client, "GET", url, accept=_ACCEPT_ANY_STATUS, max_bytes=PROBE_MAX_BYTES, stats=stats)
-    except ConnectorError as error:
-        logger.debug("%s: %s", error.endpoint, error.reason)
-        return None
 
 
 def _on_origin(url: str, path: str) -> str:

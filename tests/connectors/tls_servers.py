@@ -133,8 +133,8 @@ DEFAULT_HEADERS: tuple[tuple[str, str], ...] = (
     ("X-Content-Type-Options", "nosniff"),
     ("Referrer-Policy", "no-referrer"),
     ("Set-Cookie", "sessionid=abc; Secure; HttpOnly; SameSite=Lax; Path=/"),
-    ("Server", "lab-server/1.0"),
 )
+SERVER_BANNER = "lab-server/1.0"
 
 
 @dataclass
@@ -164,6 +164,9 @@ def server_context(leaf: Leaf, *, legacy: bool = False) -> ssl.SSLContext:
 
 def _handler(settings: ServerSettings) -> type[BaseHTTPRequestHandler]:
     class Handler(BaseHTTPRequestHandler):
+        def version_string(self) -> str:
+            return SERVER_BANNER
+
         def do_GET(self) -> None:
             status = 200 if self.path in settings.open_paths else 404
             body = b"ok\n" if status == 200 else b"not found\n"

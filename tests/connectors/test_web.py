@@ -1,0 +1,236 @@
+"""The web connector: header and cookie parsing under respx, and one scan over loopback HTTPS."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import httpx
+import pytest
+import respx
+from tls_servers import SERVER_BANNER, make_authority, serve_https
+
+from crmsec.connectors import load_connector
+from crmsec.connectors.base import Recorder
+from crmsec.connectors.http import make_client
+from crmsec.connectors.web import PROBE_ORIGIN, WebConnector, parse_hsts, parse_set_cookie
+from crmsec.errors import Reason
+from crmsec.evidence import EvidenceSnapshot
+from crmsec.plugin import Status
+from crmsec.target import Target
+from crmsec.testing import run_check
+
+URL = "https://crm.example.test"
+HTTP_KEYS = ("http.probe", "platform.config")  # tls.scan left out: respx cannot answer a TLS scan
+
+
+class _Sleeps:
+    """A sleeper that records the waits instead of sleeping."""
+
+    def __init__(self) -> None:
+        self.waits: list[float] = []
+
+    async def __call__(self, seconds: float) -> None:
+        self.waits.append(seconds)
+
+
+async def _collect(target: Target, *, keys: tuple[str, ...] = HTTP_KEYS, sleeper: _Sleeps | None = None) -> Recorder:
+    recorder = Recorder(requested=keys)
+    async with make_client(target) as client:
+        await WebConnector(sleeper=sleeper or _Sleeps()).collect(target, client, recorder)
+    return recorder
+
+
+def _values(recorder: Recorder) -> dict[str, object]:
+    snapshot = recorder.build(Target("web", URL), connector="web", connector_version="test")
+    return snapshot.values()
+
+
+@pytest.mark.parametrize(
+    ("header", "expected"),
+    [
+        (None, None),
+        (
+            "max-age=31536000; includeSubDomains; preload",
+            {"max_age": 31536000, "include_subdomains": True, "preload": True},
+        ),
+        ('max-age="600"', {"max_age": 600, "include_subdomains": False, "preload": False}),
+        ("MAX-AGE=10;INCLUDESUBDOMAINS", {"max_age": 10, "include_subdomains": True, "preload": False}),
+        ("includeSubDomains", {"max_age": None, "include_subdomains": True, "preload": False}),
+        ("max-age=-5", {"max_age": None, "include_subdomains": False, "preload": False}),
+    ],
+)
+def test_parse_hsts(header: str | None, expected: dict[str, object] | None) -> None:
+    assert parse_hsts(header) == expected
+
+
+@pytest.mark.parametrize(
+    ("header", "expected"),
+    [
+        ("a=b", ("a", False, False, None)),
+        ("sid=x; Secure; HttpOnly; SameSite=Strict; Path=/", ("sid", True, True, "strict")),
+        ("pref=; samesite=None; secure", ("pref", True, False, "none")),
+        ("t=1; Expires=Wed, 21 Oct 2026 07:28:00 GMT; SameSite", ("t", False, False, None)),
+        (" spaced = v ;HTTPONLY", ("spaced", False, True, None)),
+    ],
+)
+def test_parse_set_cookie(header: str, expected: tuple[str, bool, bool, str | None]) -> None:
+    cookie = parse_set_cookie(header)
+    assert cookie is not None
+    assert (cookie["name"], cookie["secure"], cookie["http_only"], cookie["same_site"]) == expected
+
+
+@pytest.mark.parametrize("header", ["novalue", "=b", ""])
+def test_set_cookie_without_a_name_is_skipped(header: str) -> None:
+    assert parse_set_cookie(header) is None
+
+
+@pytest.mark.anyio
+async def test_probe_records_headers_cookies_and_hsts_but_no_values() -> None:
+    headers = [
+        ("Strict-Transport-Security", "max-age=600"),
+        ("Strict-Transport-Security", "max-age=63072000; includeSubDomains"),
+        ("Content-Security-Policy", "default-src 'self'"),
+        ("X-Frame-Options", "DENY"),
+        ("Set-Cookie", "sessionid=s3cr3t-session; Secure; HttpOnly; SameSite=Lax"),
+        ("Set-Cookie", "csrftoken=t0ken-value; Secure; SameSite=Strict"),
+        ("X-Request-Id", "req-12345"),
+        ("Server", "nginx"),
+    ]
+    with respx.mock(assert_all_called=False) as routes:
+        root = routes.get(f"{URL}/").mock(return_value=httpx.Response(200, headers=headers, text="ok"))
+        routes.get(path__regex=r"^/(admin|administrator)/$").mock(return_value=httpx.Response(404))
+        routes.get(path="/crmsec-probe-not-found").mock(return_value=httpx.Response(404, text="nope"))
+        recorder = await _collect(Target("web", URL))
+    assert root.calls.last.request.headers["origin"] == PROBE_ORIGIN
+    probe = _values(recorder)["http.probe"]
+    assert probe == {
+        "url": f"{URL}/",
+        "status": 200,
+        "headers": {
+            "strict-transport-security": "max-age=600, max-age=63072000; includeSubDomains",
+            "content-security-policy": "default-src 'self'",
+            "x-frame-options": "DENY",
+            "server": "nginx",
+            "content-type": "text/plain; charset=utf-8",
+        },
+        "cookies": [
+            {"name": "sessionid", "secure": True, "http_only": True, "same_site": "lax"},
+            {"name": "csrftoken", "secure": True, "http_only": False, "same_site": "strict"},
+        ],
+        "hsts": {"max_age": 600, "include_subdomains": False, "preload": False},  # only the first header counts
+    }
+    dumped = json.dumps(_values(recorder))
+    assert "s3cr3t" not in dumped and "t0ken" not in dumped and "req-12345" not in dumped
+
+
+@pytest.mark.anyio
+async def test_redirects_are_followed_and_error_statuses_recorded() -> None:
+    with respx.mock(assert_all_called=False) as routes:
+        routes.get(f"{URL}/").mock(return_value=httpx.Response(302, headers={"Location": "/login?next=%2F"}))
+        routes.get(f"{URL}/login").mock(return_value=httpx.Response(403, headers={"X-Frame-Options": "SAMEORIGIN"}))
+        routes.get(path__regex=r"^/(admin|administrator)/$").mock(return_value=httpx.Response(404))
+        routes.get(path="/crmsec-probe-not-found").mock(return_value=httpx.Response(404))
+        recorder = await _collect(Target("web", URL))
+    probe = _values(recorder)["http.probe"]
+    assert isinstance(probe, dict)
+    assert (probe["url"], probe["status"], probe["hsts"], probe["cookies"]) == (f"{URL}/login", 403, None, [])
+    assert probe["headers"]["x-frame-options"] == "SAMEORIGIN"
+
+
+@pytest.mark.anyio
+async def test_platform_config_from_outside() -> None:
+    debug_page = "<h1>Page not found</h1><p>You're seeing this error because you have DEBUG = True in settings.</p>"
+    with respx.mock(assert_all_called=False) as routes:
+        routes.get(f"{URL}/").mock(
+            return_value=httpx.Response(200, headers={"Access-Control-Allow-Origin": "*", "Server": "gunicorn"})
+        )
+        routes.get(f"{URL}/admin/").mock(return_value=httpx.Response(302, headers={"Location": "/admin/login/"}))
+        routes.get(f"{URL}/admin/login/").mock(return_value=httpx.Response(200, text="<form>"))
+        routes.get(f"{URL}/crmsec-probe-not-found").mock(return_value=httpx.Response(404, text=debug_page))
+        recorder = await _collect(Target("web", URL))
+    assert _values(recorder)["platform.config"] == {
+        "debug_mode": True,
+        "secret_key_weak": None,
+        "cors_allow_all_origins": True,
+        "allowed_hosts_wildcard": None,
+        "admin_interface_exposed": True,
+        "server_banner": "gunicorn",
+    }
+
+
+@pytest.mark.anyio
+async def test_closed_site_reads_as_not_exposed() -> None:
+    with respx.mock(assert_all_called=False) as routes:
+        routes.get(f"{URL}/").mock(return_value=httpx.Response(200))
+        routes.get(path__regex=r"^/(admin|administrator)/$").mock(return_value=httpx.Response(404))
+        routes.get(f"{URL}/crmsec-probe-not-found").mock(return_value=httpx.Response(404, text="Not Found"))
+        recorder = await _collect(Target("web", URL))
+    config = _values(recorder)["platform.config"]
+    assert isinstance(config, dict)
+    assert (config["debug_mode"], config["cors_allow_all_origins"], config["admin_interface_exposed"]) == (
+        False,
+        False,
+        False,
+    )
+    assert config["server_banner"] is None
+
+
+@pytest.mark.anyio
+async def test_unreachable_site_records_errors_not_values() -> None:
+    with respx.mock(assert_all_called=False) as routes:
+        routes.get(f"{URL}/").mock(side_effect=httpx.ConnectError("connection refused"))
+        sleeps = _Sleeps()
+        recorder = await _collect(Target("web", URL), sleeper=sleeps)
+    assert len(sleeps.waits) == 3  # retried with backoff, through the injected sleeper
+    snapshot = recorder.build(Target("web", URL), connector="web", connector_version="test")
+    errors = {key: (item.error.reason if item.error else None) for key, item in snapshot.items.items()}
+    assert errors == {"http.probe": Reason.UNREACHABLE, "platform.config": Reason.UNREACHABLE}
+    [finding] = run_check("CRM-TLS-011", snapshot)
+    assert (finding.status, finding.reason) == (Status.ERROR, Reason.UNREACHABLE)
+
+
+@pytest.mark.anyio
+async def test_plain_http_target_gets_no_tls_scan() -> None:
+    with respx.mock(assert_all_called=False) as routes:
+        routes.get("http://crm.example.test/").mock(return_value=httpx.Response(200))
+        routes.get(path__regex=r"^/(admin|administrator)/$").mock(return_value=httpx.Response(404))
+        routes.get(path="/crmsec-probe-not-found").mock(return_value=httpx.Response(404))
+        recorder = await _collect(Target("web", "http://crm.example.test"), keys=())
+    assert recorder.keys == ["http.probe", "platform.config"]
+
+
+def test_web_is_a_registered_platform() -> None:
+    connector = load_connector("web")
+    assert isinstance(connector, WebConnector)
+    assert connector.platform == "web"
+
+
+@pytest.mark.integration
+@pytest.mark.anyio
+async def test_scan_over_loopback_https(tmp_path: Path) -> None:
+    from tls_servers import issue_leaf
+
+    authority = make_authority(tmp_path)
+    leaf = issue_leaf(authority, tmp_path)
+    with serve_https(leaf) as port:
+        target = Target("web", f"https://127.0.0.1:{port}", ca_bundle=authority.bundle)
+        recorder = Recorder()
+        async with make_client(target) as client:
+            await WebConnector().collect(target, client, recorder)
+    snapshot: EvidenceSnapshot = recorder.build(target, connector="web", connector_version="test")
+    assert sorted(snapshot.items) == ["http.probe", "platform.config", "tls.scan"]
+    assert all(item.error is None for item in snapshot.items.values())
+    values = snapshot.values()
+    assert values["tls.scan"]["certificate"]["trusted"] is True
+    assert values["http.probe"]["cookies"] == [
+        {"name": "sessionid", "secure": True, "http_only": True, "same_site": "lax"}
+    ]
+    assert values["platform.config"]["server_banner"] == SERVER_BANNER
+    assert values["platform.config"]["admin_interface_exposed"] is False
+    statuses = {
+        check_id: sorted({finding.status for finding in run_check(check_id, snapshot)})
+        for check_id in ("CRM-TLS-001", "CRM-TLS-005", "CRM-TLS-006", "CRM-TLS-011", "CRM-TLS-012", "CRM-TLS-013")
+    }
+    assert statuses == {check_id: [Status.PASS] for check_id in statuses}
+    assert recorder.api_calls == 4  # GET /, /admin/, /administrator/ and the missing page
