@@ -16,6 +16,7 @@ from crmsec import __version__
 from crmsec.cli import console
 from crmsec.cli.options import EXIT_CODES_HELP, ExitCode
 from crmsec.errors import CrmsecError, InputError, SigningError, TargetError, VerificationError
+from crmsec.redaction import RedactingFilter
 
 COMMANDS: tuple[str, ...] = (
     "scan",
@@ -49,6 +50,8 @@ def cli(context: click.Context, debug: bool) -> None:
     context.ensure_object(dict)
     context.obj["debug"] = debug
     logging.basicConfig(level=logging.DEBUG if debug else logging.WARNING, format="%(levelname)s %(name)s: %(message)s")
+    for handler in logging.getLogger().handlers:
+        handler.addFilter(RedactingFilter())
 
 
 def _add_commands() -> None:
