@@ -16,7 +16,7 @@ from crmsec import __version__
 from crmsec.cli import console
 from crmsec.cli.options import EXIT_CODES_HELP, ExitCode
 from crmsec.errors import CrmsecError, InputError, SigningError, TargetError, VerificationError
-from crmsec.redaction import RedactingFilter
+from crmsec.redaction import RedactingFilter, scrub_text
 
 COMMANDS: tuple[str, ...] = (
     "scan",
@@ -92,13 +92,13 @@ def main(argv: list[str] | None = None) -> None:
     except CrmsecError as error:
         if debug:
             logging.getLogger(__name__).exception("crmsec failed")
-        console.err(f"crmsec: error: {error}")
+        console.err(f"crmsec: error: {scrub_text(str(error))}")
         console.err(f"crmsec: hint: {error.hint}")
         sys.exit(_exit_code(error))
     except Exception as error:
         if debug:
             raise
-        console.err(f"crmsec: internal error: {type(error).__name__}: {error}")
+        console.err(f"crmsec: internal error: {type(error).__name__}: {scrub_text(str(error))}")
         console.err("crmsec: hint: run again with --debug and report it (see SECURITY.md)")
         sys.exit(ExitCode.SCAN_FAILED)
     sys.exit(code if isinstance(code, int) else ExitCode.OK)
