@@ -75,3 +75,19 @@ def test_installed_plugin_checks_run(installed: Path, tmp_path: Path) -> None:
     result = run([python, "-c", script], cwd=tmp_path)
     assert result.returncode == 0, result.stderr
     assert result.stdout.strip() == "FAIL"
+
+
+def test_connector_plugin_is_discovered(installed: Path, tmp_path: Path) -> None:
+    crmsec = str(installed / "bin" / "crmsec")
+    export = ROOT / "examples" / "acme-crm-checks" / "example-export.json"
+    result = run(
+        [crmsec, "scan", "--platform", "acme-export", "--url", "https://crm.acme.test", "--option", f"export={export}",
+         "--out", str(tmp_path / "out"), "--format", "md", "--output-format", "json", "-q"],
+        cwd=tmp_path,
+    )
+    assert result.returncode in (0, 1), result.stderr
+    report = json.loads((tmp_path / "out" / "report.json").read_text())
+    statuses = {f["check_id"]: f["status"] for f in report["findings"]}
+    assert statuses["ACME-AUTH-001"] == "FAIL"  # min_length 10 < 16
+    assert statuses["ACME-AC-001"] == "PASS"  # svc- prefix
+    assert report["target"]["platform"] == "acme-export"
