@@ -1,0 +1,44 @@
+"""CRM-AUTH-014: clickjack protection is on."""
+
+from crmsec.plugin import Dimension, Evidence, EvidenceError, Finding, Severity, Status, check
+
+KEY = "auth.session_settings"
+SETTING = "clickjack_protection"
+
+
+@check(
+    id="CRM-AUTH-014",
+    title="Clickjack protection is on",
+    dimension=Dimension.AUTHENTICATION,
+    severity=Severity.MEDIUM,
+    requires=(KEY,),
+    rationale=(
+        "Pages that may be framed by any site let an attacker trick signed-in users into clicks they never "
+        "meant, such as approving or exporting records."
+    ),
+    remediation=(
+        "Turn on clickjack_protection for setup and user pages (Salesforce: Session Settings, Enable clickjack "
+        "protection)."
+    ),
+    references=(
+        "https://cheatsheetseries.owasp.org/cheatsheets/Clickjacking_Defense_Cheat_Sheet.html",
+        "https://developer.salesforce.com/docs/atlas.en-us.api_meta.meta/api_meta/meta_securitysettings.htm",
+    ),
+    frameworks={"iso27001_2022": ("A.8.26",), "soc2": ("CC6.1",), "nist_csf_2": ("PR.PS-01",)},
+)
+def clickjack_protection(evidence: Evidence) -> list[Finding]:
+    """PASS when clickjack_protection is on, FAIL when it is off, MANUAL when the platform does not expose it."""
+    settings = evidence.mapping(KEY)
+    if SETTING not in settings:
+        raise EvidenceError(f"{KEY} lacks {SETTING}")
+    value = settings[SETTING]
+    if value is None:
+        message = "The platform does not expose the clickjack protection setting; check the session settings by hand."
+        return [Finding(Status.MANUAL, resource="organization", message=message, details={"actual": None})]
+    if not isinstance(value, bool):
+        raise EvidenceError(f"{KEY}: {SETTING} should be a boolean")
+    status = Status.PASS if value else Status.FAIL
+    message = (
+        "Clickjack protection is on." if value else "Clickjack protection is off: pages can be framed by other sites."
+    )
+    return [Finding(status, resource="organization", message=message, details={"actual": value, "expected": True})]
