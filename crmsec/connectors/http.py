@@ -195,6 +195,7 @@ class _Hop:
     headers: dict[str, str]
     json_body: JsonValue | None
     data: Mapping[str, str] | None
+    content: bytes | None = None
     cross_origin: bool = False
     secret_headers: frozenset[str] = field(default_factory=frozenset)
 
@@ -207,6 +208,7 @@ async def request(
     headers: Mapping[str, str] | None = None,
     json: JsonValue | None = None,
     data: Mapping[str, str] | None = None,
+    content: bytes | None = None,
     auth: httpx.Auth | None = None,
     accept: Collection[int] = (),
     max_bytes: int = DEFAULT_MAX_BYTES,
@@ -233,6 +235,7 @@ async def request(
         headers=dict(headers or {}),
         json_body=json,
         data=data,
+        content=content,
         secret_headers=frozenset(name.lower() for name in (*secret_headers, *flow_secrets)),
     )
     safe = idempotent if idempotent is not None else hop.method in IDEMPOTENT_METHODS
@@ -315,7 +318,7 @@ def _follow(hop: _Hop, response: HttpResponse) -> None:
         dropped = ALWAYS_SECRET_HEADERS | hop.secret_headers
         hop.headers = {name: value for name, value in hop.headers.items() if name.lower() not in dropped}
     if response.status == 303 or (response.status in (301, 302) and hop.method == "POST"):
-        hop.method, hop.json_body, hop.data = "GET", None, None
+        hop.method, hop.json_body, hop.data, hop.content = "GET", None, None, None
     hop.url = target
     logger.debug("redirect %s -> %s", endpoint, endpoint_of(hop.method, str(target)))
 
@@ -377,7 +380,7 @@ async def _send_once(
     stats: ApiStats | None,
 ) -> HttpResponse:
     request = client.build_request(
-        hop.method, hop.url, headers=hop.headers, json=hop.json_body, data=hop.data
+        hop.method, hop.url, headers=hop.headers, json=hop.json_body, data=hop.data, content=hop.content
     )
     request_auth: httpx.Auth | httpx._client.UseClientDefault | None = (
         auth if auth is not None else httpx.USE_CLIENT_DEFAULT

@@ -203,7 +203,7 @@ def setup_tables(posture: Posture, now: datetime) -> dict[str, Table]:
     )
     providers = (
         [{"__type__": "AuthProvider", "Id": record_id("0SO", 0), "DeveloperName": "Google", "ProviderType": "Google"}]
-        if not posture.sso
+        if posture.name == "mixed"
         else []
     )
     return {

@@ -1,0 +1,297 @@
+"""SalesforceConnector: read an org's security posture through the REST, Tooling and Metadata APIs.
+
+One collection: a first authenticated call (`/limits`; a 401 there means the credentials are rejected,
+`TargetError`), then every fetch runs concurrently (bounded by option `concurrency`, default 8), fetches
+that need an earlier answer await it, and evidence is built from what came back. A failed fetch becomes an
+evidence error on every key that needed it; nothing is dropped silently.
+
+Target options: `concurrency`, `api_version` (default 62.0), `budget_share` (share of the remaining daily
+API calls this collection may use, default 0.5), `max_calls`, `backup_object` (default `Backup_Log__c`),
+`sample_seed`, plus the auth options of `connectors.auth`.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import re
+from collections.abc import Awaitable, Callable
+from datetime import UTC, datetime
+from typing import Any
+from urllib.parse import quote, urlencode
+
+import httpx
+
+from crmsec.connectors.auth import auth_for
+from crmsec.connectors.base import Recorder
+from crmsec.connectors.http import ApiStats, Sleeper
+from crmsec.connectors.salesforce import data, identity, metadata
+from crmsec.connectors.salesforce.api import DEFAULT_API_VERSION, Budget, SalesforceApi, subrequest_error
+from crmsec.connectors.salesforce.evidence import EvidenceBuilder
+from crmsec.connectors.salesforce.platform import BACKUP_FIELDS
+from crmsec.errors import ConnectorError, InputError, Reason, TargetError
+from crmsec.target import Target
+
+QUERIES = {
+    "organization": "SELECT Id, Name, OrganizationType, InstanceName, IsSandbox, DefaultAccountAccess, "
+    "DefaultContactAccess, DefaultLeadAccess, DefaultOpportunityAccess, DefaultCaseAccess FROM Organization",
+    "profiles": "SELECT Id, Name, UserType FROM Profile",
+    "permission_sets": identity.permission_set_query(),
+    "assignments": "SELECT AssigneeId, PermissionSetId FROM PermissionSetAssignment "
+    "WHERE PermissionSet.IsOwnedByProfile = false",
+    "object_permissions": "SELECT ParentId, SobjectType, PermissionsRead, PermissionsCreate, PermissionsEdit, "
+    "PermissionsDelete, PermissionsViewAllRecords, PermissionsModifyAllRecords FROM ObjectPermissions",
+    "apps": "SELECT Id, Name, OptionsAllowAdminApprovedUsersOnly, RefreshTokenValidityPeriod, CreatedDate "
+    "FROM ConnectedApplication",
+    "tokens": "SELECT AppName, UserId, CreatedDate, LastUsedDate, UseCount FROM OauthToken",
+    "saml": "SELECT DeveloperName, Issuer FROM SamlSsoConfig",
+    "providers": "SELECT DeveloperName, ProviderType FROM AuthProvider",
+    "secrets": "SELECT Id, Type, Status, Source, CreatedDate FROM TenantSecret",
+    "trail": "SELECT Action, Section, CreatedDate FROM SetupAuditTrail WHERE CreatedDate = LAST_N_DAYS:180 "
+    "ORDER BY CreatedDate DESC LIMIT 2000",
+    "events": "SELECT EventType, LogDate FROM EventLogFile WHERE LogDate = LAST_N_DAYS:365 ORDER BY LogDate LIMIT 5000",
+}
+MFA_QUERY = (
+    "SELECT UserId, HasSalesforceAuthenticator, HasTotp, HasU2F, HasSecurityKey, HasBuiltInAuthenticator "
+    "FROM TwoFactorMethodsInfo"
+)
+TOOLING = {
+    "check": "SELECT Id, Score, CustomBaselineId FROM SecurityHealthCheck",
+    "risks": "SELECT Setting, SettingGroup, SettingRiskCategory, RiskType, OrgValue, OrgValueRaw, StandardValue "
+    "FROM SecurityHealthCheckRisks",
+    "fields": "SELECT QualifiedApiName, EntityDefinition.QualifiedApiName, IsFieldHistoryTracked, "
+    "SecurityClassification, ComplianceGroup FROM FieldDefinition WHERE EntityDefinition.QualifiedApiName IN "
+    "('Account','Contact','Lead','Opportunity','Case')",
+}
+
+
+def _option(target: Target, name: str, default: float, *, low: float, high: float) -> float:
+    raw = target.options.get(name)
+    if raw is None:
+        return default
+    try:
+        value = float(raw)
+    except ValueError as error:
+        raise InputError(f"option {name}={raw!r} is not a number") from error
+    if not low <= value <= high:
+        raise InputError(f"option {name}={raw!r} must be between {low:g} and {high:g}")
+    return value
+
+
+class SalesforceConnector:
+    """Collects crmsec's evidence keys from a Salesforce org (read-only)."""
+
+    platform = "salesforce"
+    version = "1.0.0"
+
+    def __init__(self, *, sleeper: Sleeper = asyncio.sleep, clock: Callable[[], datetime] | None = None) -> None:
+        self._sleeper = sleeper
+        self._clock = clock or (lambda: datetime.now(UTC))
+
+    async def collect(self, target: Target, client: httpx.AsyncClient, recorder: Recorder) -> None:
+        """Collect every key into `recorder`; raises TargetError when the org cannot be used at all."""
+        stats = ApiStats(recorder)
+        max_calls = target.options.get("max_calls")
+        budget = Budget(
+            _option(target, "budget_share", 0.5, low=0.01, high=1.0),
+            hard_limit=int(max_calls) if max_calls and max_calls.isdigit() else None,
+        )
+        api = SalesforceApi(
+            client,
+            target,
+            auth=auth_for(target),
+            stats=stats,
+            budget=budget,
+            concurrency=int(_option(target, "concurrency", 8, low=1, high=64)),
+            api_version=target.options.get("api_version", DEFAULT_API_VERSION),
+            sleeper=self._sleeper,
+        )
+        run = _Collection(api, target, now=self._clock())
+        try:
+            await api.get_json(f"{api.data_path}/limits")
+            await run.fetch_all()
+        finally:
+            recorder.add("stability.api", stats.to_evidence(), source="crmsec http layer")
+        EvidenceBuilder(run.results, api_version=api.version, now=run.now, sample_seed=run.seed).record(recorder)
+        if budget.exhausted:
+            recorder.note(
+                f"stopped at the API-call budget: {budget.used} calls allowed for this collection "
+                f"({budget.share:.0%} of the daily calls remaining at start)"
+            )
+
+
+class _Collection:
+    """The concurrent fetches of one collection and their outcomes (value or ConnectorError)."""
+
+    def __init__(self, api: SalesforceApi, target: Target, *, now: datetime) -> None:
+        self.api = api
+        self.now = now
+        self.backup_object = target.options.get("backup_object", "Backup_Log__c")
+        if not re.fullmatch(r"[A-Za-z][A-Za-z0-9_]*", self.backup_object):
+            raise InputError(f"option backup_object={self.backup_object!r} is not an object API name")
+        self.seed = int(_option(target, "sample_seed", 0, low=0, high=2**31))
+        self.results: dict[str, Any] = {}
+        self._tasks: dict[str, asyncio.Task[Any]] = {}
+
+    async def fetch_all(self) -> None:
+        """Start every fetch, wait for all, and keep each outcome."""
+        plan: dict[str, Callable[[], Awaitable[Any]]] = {
+            name: self._query_fetch(soql) for name, soql in QUERIES.items()
+        }
+        plan.update(
+            {
+                "versions": lambda: self.api.get_json("/services/data/", count=False),
+                "users": self._users,
+                "mfa": self._mfa,
+                "tooling": self._tooling,
+                "schema": self._schema,
+                "adoption": self._adoption,
+                "security": self._security,
+                "app_metadata": self._app_metadata,
+                "profile_metadata": self._profile_metadata,
+                "samples": self._samples,
+                "backup": self._backup,
+                "logins_30d": lambda: self.api.count(
+                    "SELECT COUNT() FROM LoginHistory WHERE LoginTime = LAST_N_DAYS:30"
+                ),
+            }
+        )
+        self._tasks = {name: asyncio.create_task(self._guard(make())) for name, make in plan.items()}
+        outcomes = await asyncio.gather(*self._tasks.values())
+        for name, outcome in zip(self._tasks, outcomes, strict=True):
+            if isinstance(outcome, TargetError):
+                raise outcome
+            self.results[name] = outcome
+
+    def _query_fetch(self, soql: str) -> Callable[[], Awaitable[Any]]:
+        return lambda: self.api.query(soql)
+
+    async def _guard(self, pending: Awaitable[Any]) -> Any:
+        try:
+            return await pending
+        except TargetError as error:
+            return error
+        except ConnectorError as error:
+            return error
+
+    async def need(self, name: str) -> Any:
+        """The outcome of fetch `name`; its error is raised again for the fetch that depends on it."""
+        outcome = await self._tasks[name]
+        if isinstance(outcome, ConnectorError):
+            raise outcome
+        return outcome
+
+    async def _users(self) -> list[tuple[Any, ...]]:
+        users: list[tuple[Any, ...]] = []
+        await self.api.query(
+            identity.user_query(), on_page=lambda page: users.extend(identity.compact_user(row) for row in page)
+        )
+        return users
+
+    async def _mfa(self) -> set[str]:
+        registered: set[str] = set()
+        await self.api.query(
+            MFA_QUERY,
+            on_page=lambda page: registered.update(
+                str(row.get("UserId")) for row in page if identity.registered_mfa(row)
+            ),
+        )
+        return registered
+
+    async def _composite(self, queries: dict[str, str], *, tooling: bool) -> dict[str, Any]:
+        prefix = f"{self.api.data_path}/tooling" if tooling else self.api.data_path
+        paths = {
+            reference: f"{prefix}/query?{urlencode({'q': soql}, quote_via=quote)}"
+            for reference, soql in queries.items()
+        }
+        answers = await self.api.composite(paths, tooling=tooling)
+        return {
+            reference: self._answer(reference, answers.get(reference), endpoint=f"GET {prefix}/query")
+            for reference in queries
+        }
+
+    def _answer(self, reference: str, answer: tuple[int, Any] | None, *, endpoint: str) -> Any:
+        if answer is None:
+            return ConnectorError(
+                f"{endpoint} ({reference}): no answer in the composite response",
+                endpoint=endpoint,
+                reason=Reason.MALFORMED_RESPONSE,
+            )
+        status, body = answer
+        if status >= 400 or not isinstance(body, dict):
+            return subrequest_error(reference, status, body, endpoint=endpoint)
+        return body
+
+    async def _tooling(self) -> dict[str, Any]:
+        return await self._composite(TOOLING, tooling=True)
+
+    async def _adoption(self) -> dict[str, Any]:
+        queries = {
+            name: f"SELECT COUNT() FROM {name} WHERE LastModifiedDate = LAST_N_DAYS:90"  # noqa: S608 -- constants
+            for name in data.ADOPTION_OBJECTS
+        }
+        return await self._composite(queries, tooling=False)
+
+    async def _schema(self) -> dict[str, Any]:
+        names = ",".join(data.ADOPTION_OBJECTS)
+        paths = {name: f"{self.api.data_path}/sobjects/{name}/describe" for name in data.ADOPTION_OBJECTS}
+        paths["counts"] = f"{self.api.data_path}/limits/recordCount?sObjects={names}"
+        answers = await self.api.composite(paths)
+        return {
+            reference: self._answer(reference, answers.get(reference), endpoint=f"GET {path.split('?')[0]}")
+            for reference, path in paths.items()
+        }
+
+    async def _samples(self) -> dict[str, Any]:
+        schema = await self.need("schema")
+        results: dict[str, Any] = {}
+
+        async def one(name: str) -> None:
+            describe = schema.get(name)
+            if isinstance(describe, ConnectorError):
+                results[name] = describe
+                return
+            fields = data.text_fields(describe)
+            try:
+                soql = data.sample_query(name, [*fields, *data.quality_fields(name, describe)])
+                records = await self.api.query(soql, limit_rows=data.SAMPLE_ROWS)
+            except TargetError:
+                raise
+            except ConnectorError as error:
+                results[name] = error
+                return
+            results[name] = (fields, records)
+
+        await asyncio.gather(*(one(name) for name in data.SAMPLED_OBJECTS))
+        return results
+
+    async def _backup(self) -> list[dict[str, Any]]:
+        soql = (
+            f"SELECT {BACKUP_FIELDS} FROM {self.backup_object} WHERE"  # noqa: S608 -- checked object name
+            " Completed_At__c = LAST_N_DAYS:400 "
+            "ORDER BY Completed_At__c DESC LIMIT 500"
+        )
+        return await self.api.query(soql)
+
+    async def _security(self) -> list[dict[str, Any]]:
+        return await metadata.read_metadata(self.api, "SecuritySettings", ["Security"])
+
+    async def _app_metadata(self) -> list[dict[str, Any]]:
+        apps = await self.need("apps")
+        names = [metadata.app_full_name(str(app.get("Name"))) for app in apps]
+        return await metadata.read_metadata(self.api, "ConnectedApp", names) if names else []
+
+    async def _profile_metadata(self) -> tuple[dict[str, str], list[dict[str, Any]]]:
+        """Profile metadata for the admin profiles (login IP ranges matter most there)."""
+        profiles, permission_sets = await self.need("profiles"), await self.need("permission_sets")
+        model = identity.PermissionModel.build(permission_sets, [])
+        admin_names = sorted(
+            {
+                str(entry["profile"])
+                for entry in model.sets.values()
+                if entry["owned_by_profile"] and identity.ADMIN_PERMISSIONS.intersection(entry["permissions"])
+            }
+            & {str(profile.get("Name")) for profile in profiles}
+        )
+        names = {metadata.profile_full_name(name): name for name in admin_names}
+        records = await metadata.read_metadata(self.api, "Profile", list(names)) if names else []
+        return names, records
