@@ -1,0 +1,39 @@
+"""CRM-CFG-002: weak secret key over platform.config."""
+
+from pathlib import Path
+
+import pytest
+
+from crmsec.errors import Reason
+from crmsec.plugin import Status
+from crmsec.testing import run_check, snapshot_from_values
+
+FIXTURES = Path(__file__).parent / "weak_secret_key"
+SAFE = snapshot_from_values(FIXTURES / "pass.json").values()["platform.config"]
+CASES = [
+    ("pass", Status.PASS, None),
+    ("fail", Status.FAIL, None),
+    ("missing", Status.ERROR, Reason.EVIDENCE_MISSING),
+    ("unknown", Status.MANUAL, None),
+]
+
+
+@pytest.mark.parametrize(("case", "status", "reason"), CASES)
+def test_weak_secret_key(case: str, status: Status, reason: Reason | None) -> None:
+    snapshot = snapshot_from_values(FIXTURES / f"{case}.json", platform="bottlecrm")
+    [finding] = run_check("CRM-CFG-002", snapshot)
+    assert (finding.status, finding.reason, finding.resource) == (status, reason, "organization")
+
+
+@pytest.mark.parametrize(
+    "config", [{**SAFE, "secret_key_weak": "yes"}, {k: v for k, v in SAFE.items() if k != "secret_key_weak"}]
+)
+def test_weak_secret_key_malformed_evidence_is_an_error(config: dict[str, object]) -> None:
+    [finding] = run_check("CRM-CFG-002", snapshot_from_values({"platform.config": config}))
+    assert (finding.status, finding.reason) == (Status.ERROR, Reason.EVIDENCE_UNUSABLE)
+
+
+def test_weak_secret_key_collection_error_is_never_pass() -> None:
+    failed = {"platform.config": {"__error__": {"reason": "timeout", "message": "GET /: timed out"}}}
+    [finding] = run_check("CRM-CFG-002", snapshot_from_values(failed))
+    assert (finding.status, finding.reason) == (Status.ERROR, Reason.TIMEOUT)
