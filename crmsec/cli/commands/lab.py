@@ -1,0 +1,84 @@
+"""`crmsec lab serve`: run the Salesforce-compatible lab over HTTPS on loopback until interrupted."""
+
+from __future__ import annotations
+
+import json
+import signal
+import threading
+from types import FrameType
+
+import click
+
+from crmsec.cli import console
+from crmsec.cli.options import ExitCode
+from crmsec.lab import SCENARIOS, Lab, LabConfig
+
+
+@click.group(name="lab", help="A local Salesforce-compatible lab (synthetic data, throwaway CA, real TLS).")
+def command() -> None:
+    """The lab command group."""
+
+
+@command.command(name="serve", help="Serve the lab; prints one JSON line {url, ca_bundle, token}, then serves.")
+@click.option("--scenario", type=click.Choice(sorted(SCENARIOS)), default="misconfigured", show_default=True)
+@click.option("--host", default="127.0.0.1", show_default=True)
+@click.option("--port", type=click.IntRange(0, 65535), default=0, show_default=True, help="0 picks a free port.")
+@click.option("--users", type=click.IntRange(3, 1_000_000), default=200, show_default=True)
+@click.option("--contacts", type=click.IntRange(1, 1_000_000), default=1000, show_default=True)
+@click.option("--latency-ms", type=click.FloatRange(0, 60_000), default=0.0, show_default=True)
+@click.option(
+    "--fault-rate",
+    type=click.FloatRange(0, 1),
+    default=0.0,
+    show_default=True,
+    help="Share of API responses that fail (5xx, 429 with Retry-After, truncated or slow bodies).",
+)
+@click.option(
+    "--expire-after",
+    type=click.IntRange(1),
+    default=None,
+    help="Stop accepting the token after this many authenticated requests.",
+)
+@click.option("--tls", type=click.Choice(["modern", "legacy"]), default="modern", show_default=True)
+@click.option("--seed", type=int, default=7, show_default=True)
+def serve(
+    scenario: str,
+    host: str,
+    port: int,
+    users: int,
+    contacts: int,
+    latency_ms: float,
+    fault_rate: float,
+    expire_after: int | None,
+    tls: str,
+    seed: int,
+) -> int:
+    """Start the lab, announce it on stdout, and serve until SIGINT/SIGTERM."""
+    config = LabConfig(
+        scenario=scenario,
+        host=host,
+        port=port,
+        users=users,
+        contacts=contacts,
+        seed=seed,
+        latency_ms=latency_ms,
+        fault_rate=fault_rate,
+        expire_after=expire_after,
+        tls=tls,
+    )
+    lab = Lab(config).start()
+    stop = threading.Event()
+
+    def _handle(signum: int, frame: FrameType | None) -> None:
+        stop.set()
+
+    previous = {sig: signal.signal(sig, _handle) for sig in (signal.SIGINT, signal.SIGTERM)}
+    try:
+        console.out(json.dumps(lab.announcement(), sort_keys=True))
+        while not stop.wait(0.5):
+            pass
+    finally:
+        lab.stop()
+        for sig, handler in previous.items():
+            signal.signal(sig, handler)
+    return ExitCode.OK
