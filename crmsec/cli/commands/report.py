@@ -1,0 +1,73 @@
+"""`crmsec report REPORT.json --format ...`: re-render a saved report.json, offline."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import click
+
+from crmsec.cli import console
+from crmsec.cli.options import ExitCode
+from crmsec.render import DEFAULT_FORMATS, DEFAULT_SARIF_ANCHOR, FORMATS, parse_formats, write_formats
+from crmsec.report.model import load_report
+
+_HELP = (
+    f"""Render a saved report.json as {", ".join(FORMATS)}.
+
+\b
+Formats (comma-separated; default: {",".join(DEFAULT_FORMATS)}):
+"""
+    + "\n".join(f"  {entry.name:6} {entry.filename:17} {entry.description}" for entry in FORMATS.values())
+    + """
+
+\b
+Exit codes:
+  0  rendered
+  2  the report file, the previous report or a flag is invalid
+"""
+)
+
+
+@click.command(name="report", help=_HELP)
+@click.argument("report_file", metavar="REPORT.json", type=click.Path(dir_okay=False, path_type=Path))
+@click.option(
+    "--format",
+    "formats",
+    default=",".join(DEFAULT_FORMATS),
+    show_default=True,
+    metavar="LIST",
+    help="Comma-separated formats: " + ", ".join(FORMATS) + " (or all).",
+)
+@click.option(
+    "--out",
+    "out_dir",
+    type=click.Path(file_okay=False, path_type=Path),
+    help="Folder to write into (default: the folder of REPORT.json).",
+)
+@click.option(
+    "--previous",
+    type=click.Path(dir_okay=False, path_type=Path),
+    metavar="OLD.json",
+    help="An earlier report.json to show the trend against (HTML, Markdown).",
+)
+@click.option(
+    "--sarif-anchor",
+    default=DEFAULT_SARIF_ANCHOR,
+    show_default=True,
+    metavar="PATH",
+    help="Repository file (relative path) that SARIF results are anchored to.",
+)
+def command(report_file: Path, formats: str, out_dir: Path | None, previous: Path | None, sarif_anchor: str) -> int:
+    """Render the report."""
+    names = parse_formats(formats)
+    report = load_report(report_file)
+    older = load_report(previous) if previous is not None else None
+    target = out_dir if out_dir is not None else report_file.parent
+    target.mkdir(parents=True, exist_ok=True)
+
+    def skipped(name: str, reason: str) -> None:
+        console.err(f"crmsec: skipped {name}: {reason}")
+
+    for path in write_formats(report, target, names, previous=older, sarif_anchor=sarif_anchor, on_skip=skipped):
+        console.out(str(path))
+    return ExitCode.OK

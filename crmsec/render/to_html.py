@@ -1,0 +1,325 @@
+"""report.html: one self-contained page (inline CSS, inline SVG, a little inline JavaScript, strict CSP).
+
+The page makes no network request: no CDN, no web font, no image but `data:`. The Content-Security-Policy
+allows exactly our stylesheet and script by their sha256 hashes, so injected markup could neither load nor
+run anything even if escaping failed. Report data reaches the template as plain values and is escaped by
+Jinja's autoescaping; only our own package assets are marked safe.
+"""
+
+from __future__ import annotations
+
+import base64
+import hashlib
+import json
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from functools import cache
+from typing import Any
+
+from jinja2 import Environment, FunctionLoader, StrictUndefined
+from markupsafe import Markup
+
+from crmsec import resources
+from crmsec.plugin import JsonValue
+from crmsec.render import charts, view
+from crmsec.render.presentation import (
+    evaluation_sections,
+    number_text,
+    recommendations,
+    survey_themes,
+    value_text,
+    waiver_text,
+)
+from crmsec.report.model import FindingRecord, Report
+
+_GATE_SETTINGS = ("fail_under", "fail_on", "baseline")
+SECTIONS: tuple[tuple[str, str], ...] = (
+    ("summary", "Summary"),
+    ("dimensions", "Dimensions"),
+    ("severity", "Severity"),
+    ("frameworks", "Frameworks"),
+    ("explanation", "Score explanation"),
+    ("findings", "Findings"),
+    ("waivers", "Waivers"),
+    ("coverage", "Coverage and errors"),
+    ("evaluation", "Evaluation dimensions"),
+    ("trend", "Trend"),
+)
+
+
+@cache
+def environment() -> Environment:
+    """The Jinja environment for HTML: templates from `crmsec.resources`, autoescape on, strict undefined."""
+    return Environment(
+        loader=FunctionLoader(resources.template),
+        autoescape=True,
+        undefined=StrictUndefined,
+        keep_trailing_newline=True,
+    )
+
+
+def _hash(text: str) -> str:
+    return "'sha256-" + base64.b64encode(hashlib.sha256(text.encode()).digest()).decode() + "'"
+
+
+def content_security_policy(css: str, script: str) -> str:
+    """The page's CSP: nothing by default, our inline style and script by hash, images only as data: URLs."""
+    return (
+        f"default-src 'none'; style-src {_hash(css)}; script-src {_hash(script)}; img-src data:; "
+        "base-uri 'none'; form-action 'none'"
+    )
+
+
+@dataclass(frozen=True, slots=True)
+class FindingRow:
+    """A finding with what the findings table shows next to it."""
+
+    finding: FindingRecord
+    rationale: str
+    remediation: str
+    references: tuple[str, ...]
+    points: float
+    points_text: str
+    details_text: str
+    waiver_text: str
+    status_rank: int
+    severity_rank: int
+
+
+@dataclass(frozen=True, slots=True)
+class Group:
+    """The findings of one dimension."""
+
+    key: str
+    label: str
+    score_text: str
+    rows: tuple[FindingRow, ...]
+
+
+def _row(report: Report, finding: FindingRecord, points: Mapping[tuple[str, str], float]) -> FindingRow:
+    check = report.check(finding.check_id) or {}
+    lost = points.get((finding.check_id, finding.resource), 0.0)
+    return FindingRow(
+        finding=finding,
+        rationale=str(check.get("rationale", "")),
+        remediation=str(check.get("remediation", "")),
+        references=tuple(str(reference) for reference in check.get("references") or ()),
+        points=lost,
+        points_text=number_text(lost) if lost else "",
+        details_text=json.dumps(finding.details, indent=2, sort_keys=True, ensure_ascii=False)
+        if finding.details
+        else "",
+        waiver_text=waiver_text(finding.waiver),
+        status_rank=view.STATUS_ORDER.index(finding.status),
+        severity_rank=view.SEVERITY_ORDER.index(finding.severity),
+    )
+
+
+def _groups(report: Report) -> list[Group]:
+    points = view.points_by_finding(report)
+    scores = {str(d.dimension): d.score for d in report.scores.dimensions}
+    grouped: dict[str, list[FindingRecord]] = {}
+    for finding in view.sorted_findings(report.findings):
+        grouped.setdefault(view.group_of(finding), []).append(finding)
+    order = [*view.DIMENSION_LABELS, view.PLUGINS_GROUP]
+    return [
+        Group(
+            key,
+            view.dimension_label(key),
+            number_text(scores.get(key)) if key in scores else "",
+            tuple(_row(report, f, points) for f in rows),
+        )
+        for key in order
+        if (rows := grouped.get(key))
+    ]
+
+
+def _dimension_rows(report: Report) -> list[dict[str, Any]]:
+    return [
+        {
+            "key": str(d.dimension),
+            "label": view.dimension_label(str(d.dimension)),
+            "score": d.score,
+            "score_text": number_text(d.score),
+            "weight": number_text(d.weight),
+            "checks": d.checks,
+            "decided": d.decided,
+            "coverage_text": percent_text(d.coverage),
+        }
+        for d in sorted(report.scores.dimensions, key=lambda d: list(view.DIMENSION_LABELS).index(str(d.dimension)))
+    ]
+
+
+def percent_text(ratio: float | None) -> str:
+    """A 0-1 ratio as a percentage ("n/a" for none)."""
+    return "n/a" if ratio is None else f"{number_text(round(ratio * 100, 1))}%"
+
+
+def _explanation(report: Report) -> dict[str, Any]:
+    rows = []
+    for item in report.scores.points_lost:
+        finding = next((f for f in report.findings if (f.check_id, f.resource) == (item.check_id, item.resource)), None)
+        rows.append(
+            {
+                "check_id": item.check_id,
+                "title": finding.title if finding else "",
+                "dimension": view.dimension_label(view.group_of(finding)) if finding else "",
+                "resource": item.resource,
+                "status": str(item.status),
+                "points_text": number_text(item.points),
+            }
+        )
+    total = round(sum(item.points for item in report.scores.points_lost), 2)
+    return {"rows": rows, "total_text": number_text(total)}
+
+
+def _coverage(report: Report) -> dict[str, Any]:
+    coverage = report.coverage
+    labels = (
+        ("selected", "Checks selected"),
+        ("decided", "Decided (PASS, FAIL or WARN)"),
+        ("not_applicable", "Not applicable"),
+        ("manual", "Manual"),
+        ("errored", "Errored"),
+    )
+    ratio = coverage.get("ratio")
+    return {
+        "selected": coverage.get("selected"),
+        "decided": coverage.get("decided"),
+        "ratio_text": percent_text(ratio if isinstance(ratio, int | float) else None),
+        "rows": [(label, coverage.get(key, 0)) for key, label in labels],
+    }
+
+
+def _evidence_rows(report: Report) -> list[tuple[str, JsonValue]]:
+    evidence = report.evidence
+    rows: list[tuple[str, JsonValue]] = [
+        ("Connector", evidence.get("connector", "")),
+        ("Collected at", evidence.get("collected_at", "")),
+        ("Items", evidence.get("items", 0)),
+        ("Items with errors", evidence.get("errors", 0)),
+        ("API calls", evidence.get("api_calls", 0)),
+        ("sha256", evidence.get("sha256", "")),
+    ]
+    rows += [("Note", note) for note in evidence.get("notes") or ()]
+    rows += [(f"Timing: {name}", f"{seconds} s") for name, seconds in sorted(report.timings.items())]
+    return rows
+
+
+def _comparison(report: Report, previous: Report | None) -> dict[str, Any] | None:
+    if previous is None:
+        return None
+    compared = view.compare(report, previous)
+    delta = compared.overall_delta
+    return {
+        "previous_generated_at": compared.previous_generated_at,
+        "previous_overall_text": number_text(compared.previous_overall),
+        "delta_text": "n/a" if delta is None else f"{delta:+.2f}",
+        "rows": [
+            (view.dimension_label(name), number_text(before), number_text(now), "" if d is None else f"{d:+.2f}")
+            for name, before, now, d in compared.dimensions
+        ],
+        "lists": [("New failing findings", compared.new_failures), ("Resolved since then", compared.resolved)],
+    }
+
+
+def _trend(report: Report, previous: Report | None) -> charts.TrendChart | None:
+    points = view.trend_points(report, previous)
+    scored = [point for point in points if point.overall is not None]
+    return charts.trend_chart(points) if len(scored) >= 2 else None
+
+
+def context(report: Report, previous: Report | None = None) -> dict[str, Any]:
+    """Everything the HTML template shows, as plain values (the template escapes them)."""
+    css = resources.template("report.css")
+    script = resources.template("report.js")
+    dimension_rows = _dimension_rows(report)
+    severity = view.severity_counts(report.findings)
+    evaluation = evaluation_sections(report)
+    extras = {"recommendations": recommendations(report), "survey_themes": survey_themes(report)}
+    comparison = _comparison(report, previous)
+    trend = _trend(report, previous)
+    shown = {"evaluation": bool(evaluation or any(extras.values())), "trend": bool(comparison or trend)}
+    return {
+        "csp": content_security_policy(css, script),
+        # Our own package assets, hashed into the CSP above; never report data.
+        "css": Markup(css),  # noqa: S704
+        "script": Markup(script),  # noqa: S704
+        "meta": {
+            "platform": report.target.get("platform", ""),
+            "url": report.target.get("url", ""),
+            "profile": report.profile.get("name", ""),
+            "generated_at": report.generated_at,
+            "collected_at": report.evidence.get("collected_at", ""),
+            "evidence_sha256": report.evidence.get("sha256", ""),
+            "tool_version": report.tool_version,
+        },
+        "sections": [(key, label) for key, label in SECTIONS if shown.get(key, True)],
+        "scores": {
+            "overall_text": number_text(report.scores.overall),
+            "grade": report.scores.grade,
+            "pass_mark": number_text(report.scores.pass_mark),
+            "passed": report.scores.passed,
+            "capped_by": list(report.scores.grade_capped_by),
+        },
+        "gate": _gate(report),
+        "gauge": charts.gauge(report.scores.overall),
+        "status_counts": view.status_counts(report.findings),
+        "coverage": _coverage(report),
+        "dimension_rows": dimension_rows,
+        "dimension_chart": charts.bar_chart([(r["key"], r["label"], r["score"]) for r in dimension_rows]),
+        "severity_chart": charts.bar_chart(
+            [(name, name, float(number)) for name, number in severity],
+            maximum=max([number for _, number in severity] + [1]),
+            left=80,
+            bands=False,
+        ),
+        "frameworks": view.frameworks(report),
+        "control_labels": view.CONTROL_LABELS,
+        "explanation": _explanation(report),
+        "groups": _groups(report),
+        "filter_statuses": [str(status) for status in view.STATUS_ORDER],
+        "filter_severities": [str(severity) for severity in view.SEVERITY_ORDER],
+        "filter_dimensions": _filter_dimensions(report),
+        "waiver_tables": _waiver_tables(report),
+        "errors": list(report.errors),
+        "plugins": [dict(plugin) for plugin in report.plugins],
+        "evidence_rows": _evidence_rows(report),
+        "evaluation": evaluation,
+        **extras,
+        "comparison": comparison,
+        "trend": trend,
+    }
+
+
+def _gate(report: Report) -> dict[str, Any]:
+    gate = report.gate
+    reasons = gate.get("reasons")
+    return {
+        "passed": bool(gate.get("passed")),
+        "reasons": [str(reason) for reason in reasons] if isinstance(reasons, list) else [],
+        **{key: "not set" if gate.get(key) is None else value_text(gate.get(key)) for key in _GATE_SETTINGS},
+    }
+
+
+def _filter_dimensions(report: Report) -> list[tuple[str, str]]:
+    present = {view.group_of(finding) for finding in report.findings}
+    return [(key, view.dimension_label(key)) for key in [*view.DIMENSION_LABELS, view.PLUGINS_GROUP] if key in present]
+
+
+def _waiver_tables(report: Report) -> list[tuple[str, Sequence[Mapping[str, JsonValue]], bool]]:
+    def entries(name: str) -> list[Mapping[str, JsonValue]]:
+        value = report.waivers.get(name)
+        return [entry for entry in value if isinstance(entry, Mapping)] if isinstance(value, list) else []
+
+    return [
+        ("Applied", entries("applied"), True),
+        ("Expired (not applied)", entries("expired"), False),
+        ("Unused", entries("unused"), False),
+    ]
+
+
+def render(report: Report, *, previous: Report | None = None) -> bytes:
+    """The bytes of report.html (UTF-8)."""
+    page = environment().get_template("report.html.j2").render(context(report, previous))
+    return page.encode("utf-8")

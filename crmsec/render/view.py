@@ -1,0 +1,282 @@
+"""What every human-facing rendering shows, derived from a `Report` alone: labels, counts, framework
+coverage, points lost per finding and the comparison with a previous report.
+
+The HTML and Markdown renderers share this so they never disagree about a number. Nothing here formats
+markup: it returns plain values, and each renderer escapes them for its own output.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+
+from crmsec.plugin import Dimension, JsonValue, Severity, Status
+from crmsec.report.model import FindingRecord, Report
+
+FAILING: frozenset[Status] = frozenset({Status.FAIL, Status.WARN, Status.ERROR})
+"""Statuses that cost points and are reported as problems (SARIF results, top failures)."""
+
+DIMENSION_LABELS: Mapping[str, str] = {
+    "tls": "TLS",
+    "access_control": "Access control",
+    "authentication": "Authentication",
+    "encryption": "Encryption",
+    "backup": "Backup",
+    "pii": "Personal data (PII)",
+    "audit_logging": "Audit logging",
+    "integrations": "Integrations",
+    "platform_configuration": "Platform configuration",
+    "data_quality": "Data quality",
+    "stability": "Stability",
+    "usability": "Usability",
+    "satisfaction": "Satisfaction",
+    "functionality": "Functionality",
+    "business_value": "Business value",
+}
+PLUGINS_GROUP = "plugins"
+"""The group of findings without a dimension (check packs that failed to load)."""
+
+EVALUATION_DIMENSIONS: tuple[str, ...] = (
+    "data_quality",
+    "stability",
+    "usability",
+    "satisfaction",
+    "functionality",
+    "business_value",
+)
+
+FRAMEWORK_LABELS: Mapping[str, str] = {
+    "iso27001_2022": "ISO/IEC 27001:2022",
+    "soc2": "SOC 2",
+    "gdpr": "GDPR",
+    "pipl": "PIPL",
+    "nist_csf_2": "NIST CSF 2.0",
+    "gbt22239_2019_l3": "GB/T 22239-2019 level 3",
+}
+
+STATUS_ORDER: tuple[Status, ...] = (
+    Status.FAIL,
+    Status.ERROR,
+    Status.WARN,
+    Status.WAIVED,
+    Status.MANUAL,
+    Status.NOT_APPLICABLE,
+    Status.PASS,
+)
+SEVERITY_ORDER: tuple[Severity, ...] = tuple(Severity)
+
+_CONTROL_STATES = ("fail", "warn", "waived", "pass", "not_assessed")
+CONTROL_LABELS: Mapping[str, str] = {
+    "fail": "Fail",
+    "warn": "Warn",
+    "waived": "Waived",
+    "pass": "Pass",
+    "not_assessed": "Not assessed",
+}
+
+
+def dimension_label(name: str | None) -> str:
+    """A reader's name for a dimension (or for the plugin group when there is none)."""
+    if name is None or name == PLUGINS_GROUP:
+        return "Check packs"
+    return DIMENSION_LABELS.get(name, name)
+
+
+def group_of(finding: FindingRecord) -> str:
+    """The dimension a finding is listed under (`plugins` for findings without a dimension)."""
+    return PLUGINS_GROUP if finding.dimension is None else str(finding.dimension)
+
+
+def natural_key(text: str) -> tuple[tuple[int, int | str], ...]:
+    """Sort key that puts `A.8.5` before `A.8.10`."""
+    return tuple((0, int(part)) if part.isdigit() else (1, part) for part in re.split(r"(\d+)", text) if part)
+
+
+def points_by_finding(report: Report) -> dict[tuple[str, str], float]:
+    """Overall points lost per (check id, resource); they add up to 100 minus the overall score."""
+    points: dict[tuple[str, str], float] = {}
+    for item in report.scores.points_lost:
+        key = (item.check_id, item.resource)
+        points[key] = round(points.get(key, 0.0) + item.points, 2)
+    return points
+
+
+def status_counts(findings: Sequence[FindingRecord]) -> list[tuple[str, int]]:
+    """Findings per status, in display order, zeros included."""
+    counts = Counter(finding.status for finding in findings)
+    return [(str(status), counts.get(status, 0)) for status in STATUS_ORDER]
+
+
+def severity_counts(findings: Sequence[FindingRecord]) -> list[tuple[str, int]]:
+    """Failing findings (FAIL, WARN, ERROR) per severity, most severe first, zeros included."""
+    counts = Counter(finding.severity for finding in findings if finding.status in FAILING)
+    return [(str(severity), counts.get(severity, 0)) for severity in SEVERITY_ORDER]
+
+
+def sorted_findings(findings: Sequence[FindingRecord]) -> list[FindingRecord]:
+    """Findings in reading order: worst status, then most severe, then check id and resource."""
+    return sorted(
+        findings,
+        key=lambda f: (STATUS_ORDER.index(f.status), SEVERITY_ORDER.index(f.severity), f.check_id, f.resource),
+    )
+
+
+def top_failures(report: Report, limit: int = 10) -> list[tuple[FindingRecord, float]]:
+    """The failing findings that cost the most points (then the most severe), with their points."""
+    points = points_by_finding(report)
+    failing = [f for f in report.findings if f.status in FAILING]
+    ranked = sorted(
+        failing,
+        key=lambda f: (
+            -points.get((f.check_id, f.resource), 0.0),
+            SEVERITY_ORDER.index(f.severity),
+            f.check_id,
+            f.resource,
+        ),
+    )
+    return [(finding, points.get((finding.check_id, finding.resource), 0.0)) for finding in ranked[:limit]]
+
+
+@dataclass(frozen=True, slots=True)
+class Control:
+    """One framework control, the checks mapped to it, and its state from their findings."""
+
+    control: str
+    checks: tuple[str, ...]
+    state: str
+
+    @property
+    def label(self) -> str:
+        """The state as a reader sees it."""
+        return CONTROL_LABELS[self.state]
+
+
+@dataclass(frozen=True, slots=True)
+class Framework:
+    """A framework's controls touched by this report's checks, with a count per state."""
+
+    key: str
+    label: str
+    controls: tuple[Control, ...]
+
+    @property
+    def counts(self) -> list[tuple[str, int]]:
+        """(state, number of controls) in display order."""
+        counts = Counter(control.state for control in self.controls)
+        return [(state, counts.get(state, 0)) for state in _CONTROL_STATES]
+
+
+def _check_state(findings: Sequence[FindingRecord]) -> str:
+    statuses = {finding.status for finding in findings}
+    if statuses & {Status.FAIL, Status.ERROR}:
+        return "fail"
+    if Status.WARN in statuses:
+        return "warn"
+    if Status.WAIVED in statuses:
+        return "waived"
+    if Status.PASS in statuses:
+        return "pass"
+    return "not_assessed"
+
+
+def frameworks(report: Report) -> list[Framework]:
+    """Per framework, each mapped control with the worst state among its checks' findings."""
+    by_check: dict[str, list[FindingRecord]] = {}
+    for finding in report.findings:
+        by_check.setdefault(finding.check_id, []).append(finding)
+    mapped: dict[str, dict[str, list[str]]] = {key: {} for key in FRAMEWORK_LABELS}
+    for check in report.checks:
+        for key, controls in _mapping(check.get("frameworks")).items():
+            for control in controls:
+                mapped.setdefault(key, {}).setdefault(str(control), []).append(str(check["id"]))
+    result = []
+    for key, by_control in mapped.items():
+        rows = []
+        for control in sorted(by_control, key=natural_key):
+            checks = tuple(sorted(set(by_control[control])))
+            states = [_check_state(by_check.get(check_id, [])) for check_id in checks]
+            rows.append(Control(control, checks, min(states, key=_CONTROL_STATES.index)))
+        result.append(Framework(key, FRAMEWORK_LABELS.get(key, key), tuple(rows)))
+    return result
+
+
+def _mapping(value: JsonValue) -> dict[str, list[JsonValue]]:
+    if not isinstance(value, Mapping):
+        return {}
+    return {str(key): list(items) for key, items in value.items() if isinstance(items, list)}
+
+
+@dataclass(frozen=True, slots=True)
+class TrendPoint:
+    """One past or present report on the trend line."""
+
+    generated_at: str
+    overall: float | None
+
+
+@dataclass(frozen=True, slots=True)
+class Comparison:
+    """This report against a previous one: score deltas and which failing findings appeared or went away."""
+
+    previous_generated_at: str
+    previous_overall: float | None
+    overall_delta: float | None
+    dimensions: tuple[tuple[str, float | None, float | None, float | None], ...]  # name, before, now, delta
+    new_failures: tuple[FindingRecord, ...]
+    resolved: tuple[FindingRecord, ...]
+
+
+def _delta(before: float | None, now: float | None) -> float | None:
+    return None if before is None or now is None else round(now - before, 2)
+
+
+def compare(report: Report, previous: Report) -> Comparison:
+    """Compare with a previous report by finding fingerprint (failing = FAIL, WARN or ERROR)."""
+    before = {str(d.dimension): d.score for d in previous.scores.dimensions}
+    now = {str(d.dimension): d.score for d in report.scores.dimensions}
+    names = [name for name in DIMENSION_LABELS if name in before or name in now]
+    old_failing = {f.fingerprint: f for f in previous.findings if f.status in FAILING}
+    new_failing = {f.fingerprint: f for f in report.findings if f.status in FAILING}
+    return Comparison(
+        previous_generated_at=previous.generated_at,
+        previous_overall=previous.scores.overall,
+        overall_delta=_delta(previous.scores.overall, report.scores.overall),
+        dimensions=tuple(
+            (name, before.get(name), now.get(name), _delta(before.get(name), now.get(name))) for name in names
+        ),
+        new_failures=tuple(sorted_findings([f for key, f in new_failing.items() if key not in old_failing])),
+        resolved=tuple(sorted_findings([f for key, f in old_failing.items() if key not in new_failing])),
+    )
+
+
+def trend_points(report: Report, previous: Report | None) -> list[TrendPoint]:
+    """The overall score over time: the report's `trend` history (or the previous report), then this one."""
+    points: list[TrendPoint] = []
+    history = report.extras.get("trend")
+    if isinstance(history, list):
+        for entry in history:
+            if isinstance(entry, Mapping) and isinstance(entry.get("generated_at"), str):
+                overall = entry.get("overall")
+                points.append(TrendPoint(entry["generated_at"], overall if isinstance(overall, int | float) else None))
+    if previous is not None and all(p.generated_at != previous.generated_at for p in points):
+        points.append(TrendPoint(previous.generated_at, previous.scores.overall))
+    points = [p for p in points if p.generated_at != report.generated_at]
+    points.sort(key=lambda p: p.generated_at)
+    points.append(TrendPoint(report.generated_at, report.scores.overall))
+    return points
+
+
+def metrics_by_dimension(report: Report) -> dict[str, list[tuple[str, Mapping[str, JsonValue]]]]:
+    """The report's metrics grouped by dimension, sorted by metric id."""
+    grouped: dict[str, list[tuple[str, Mapping[str, JsonValue]]]] = {}
+    for metric_id in sorted(report.metrics):
+        metric = report.metrics[metric_id]
+        grouped.setdefault(str(metric.get("dimension", "")), []).append((metric_id, metric))
+    return grouped
+
+
+def is_security(name: str) -> bool:
+    """True for the security dimensions (the first nine of `Dimension`)."""
+    return name in {str(d) for d in list(Dimension)[:9]}
