@@ -1,5 +1,7 @@
 """CRM-ENC-002: fields classified as sensitive are encrypted."""
 
+import re
+
 from crmsec.plugin import Dimension, Evidence, EvidenceError, Finding, JsonValue, Severity, Status, check, field_of
 
 SCHEMA = "schema.objects"
@@ -39,8 +41,9 @@ SENSITIVE = ["Confidential", "Restricted", "MissionCritical", "HighlySensitive",
 def sensitive_fields_encrypted(evidence: Evidence, *, sensitive_classifications: list[str]) -> list[Finding]:
     """One finding per field with a sensitive classification: PASS encrypted, FAIL not, MANUAL unknown.
 
-    A field counts as encrypted when schema.objects marks it `encrypted` or encryption.platform lists it in
-    `encrypted_fields`. NOT_APPLICABLE when no field carries a sensitive classification.
+    A field's classification may hold several labels joined by ';' (e.g. "Confidential;PII;GDPR"); any
+    sensitive label counts. A field counts as encrypted when schema.objects marks it `encrypted` or
+    encryption.platform lists it in `encrypted_fields`. NOT_APPLICABLE when no field carries a sensitive classification.
     """
     wanted = {label.lower() for label in sensitive_classifications}
     listed = _encrypted_fields(evidence.mapping(ENCRYPTION))
@@ -51,13 +54,24 @@ def sensitive_fields_encrypted(evidence: Evidence, *, sensitive_classifications:
         if not isinstance(fields, list):
             raise EvidenceError(f"{SCHEMA}: fields of {object_name} should be a list")
         for field in fields:
-            classification = field.get("classification") if isinstance(field, dict) else None
-            if isinstance(classification, str) and classification.lower() in wanted:
+            classification = _sensitive_label(field, wanted)
+            if classification is not None:
                 findings.append(_judge(object_name, field, classification, listed))
     if findings:
         return findings
     message = f"No field is classified as {', '.join(sensitive_classifications)}; nothing to judge."
     return [Finding(Status.NOT_APPLICABLE, resource="organization", message=message)]
+
+
+def _sensitive_label(field: JsonValue, wanted: set[str]) -> str | None:
+    """The first sensitive label of a field; connectors may join several labels with ';' (level;group;...)."""
+    if not isinstance(field, dict):
+        raise EvidenceError(f"{SCHEMA}: each field should be an object")
+    classification = field.get("classification")
+    if not isinstance(classification, str):
+        return None
+    labels = [label.strip() for label in re.split(r"[;,]", classification)]
+    return next((label for label in labels if label.lower() in wanted), None)
 
 
 def _encrypted_fields(platform: dict[str, JsonValue]) -> set[str] | None:

@@ -58,3 +58,9 @@ def test_classification_list_is_a_parameter() -> None:
     values = _values({"name": "Phone", "classification": "Internal", "encrypted": False}, [])
     [finding] = run_check("CRM-ENC-002", snapshot_from_values(values), sensitive_classifications=["Internal"])
     assert finding.status is Status.FAIL
+
+
+def test_joined_labels_are_split() -> None:
+    values = _values({"name": "Email", "classification": "Confidential;PII;GDPR", "encrypted": False}, [])
+    [finding] = run_check("CRM-ENC-002", snapshot_from_values(values))
+    assert (finding.status, finding.details["classification"]) == (Status.FAIL, "Confidential")
