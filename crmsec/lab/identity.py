@@ -50,8 +50,10 @@ def _profile(index: int, name: str, user_type: str, permissions: frozenset[str],
 def build_profiles(posture: Posture) -> list[Record]:
     """The org's profiles, each carrying the permission flags of its owned permission set."""
     standard = frozenset({"PermissionsApiEnabled"} if posture.name == "misconfigured" else set())
+    # A hardened org keeps encryption keys away from the all-powerful admin profile (separation of duties).
+    admin = ADMIN_PERMISSIONS - ({"PermissionsManageEncryptionKeys"} if posture.name == "hardened" else set())
     return [
-        _profile(0, "System Administrator", "Standard", ADMIN_PERMISSIONS, mfa=posture.mfa_org_required),
+        _profile(0, "System Administrator", "Standard", admin, mfa=posture.mfa_org_required),
         _profile(1, "Standard User", "Standard", standard | {"PermissionsExportReport"}, mfa=False),
         _profile(2, "Marketing User", "Standard", standard, mfa=False),
         _profile(3, "Read Only", "Standard", frozenset(), mfa=False),
@@ -200,7 +202,7 @@ class UserRows(Sequence[Record]):
         """(rng, profile index, active, last login) for user `index`."""
         rng = random.Random(f"{self.people.seed}:user:{index}")
         profile_index = self.plan.profile_index(index, rng)
-        active = profile_index == 5 or rng.random() > 0.05
+        active = profile_index in (0, 4, 5) or rng.random() > 0.05
         stale = profile_index not in (0, 4, 5) and rng.random() < self.posture.inactive_share
         if profile_index == 5:
             last_login = None
@@ -292,7 +294,7 @@ def build_assignments(users: UserRows, permission_sets: list[Record]) -> list[Re
             names.append("API_Integration")
         elif profile_index == 1 and rng.random() < 0.05:
             names.append("Sales_Ops")
-        elif profile_index == 1 and rng.random() < 0.02:
+        elif profile_index == 1 and rng.random() < 0.02 and users.posture.name != "hardened":
             names.append("Data_Steward")
         if "Admin_Lite" in by_name and profile_index == 1 and rng.random() < 0.01:
             names.append("Admin_Lite")

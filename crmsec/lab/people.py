@@ -9,6 +9,7 @@ carry a valid GB 11643 checksum over random digits, +86 numbers use real mobile 
 from __future__ import annotations
 
 import random
+import zlib
 from dataclasses import dataclass
 from datetime import date, timedelta
 
@@ -107,7 +108,7 @@ def _pool(locale: str, seed: int) -> _Pool:
 
 def _ascii(text: str) -> str:
     kept = "".join(char for char in text.lower() if char.isascii() and char.isalnum())
-    return kept or "user"
+    return kept or f"p{zlib.crc32(text.encode('utf-8')):08x}"
 
 
 def _phone(rng: random.Random, locale: str) -> str:

@@ -285,6 +285,11 @@ class LabHandler(BaseHTTPRequestHandler):
         self.send_response(status)
         self.send_header("Content-Type", content_type)
         self.send_header("Content-Length", str(len(payload)))
+        if self.state.org.posture.name != "misconfigured":
+            self.send_header("Strict-Transport-Security", "max-age=31536000; includeSubDomains")
+            self.send_header("Content-Security-Policy", "default-src 'none'; frame-ancestors 'none'")
+            self.send_header("Referrer-Policy", "no-referrer")
+            self.send_header("X-Content-Type-Options", "nosniff")
         if count:
             self.send_header("Sforce-Limit-Info", f"api-usage={self.state.used}/{self.state.daily_limit}")
         for name, value in (headers or {}).items():

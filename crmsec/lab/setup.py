@@ -11,6 +11,7 @@ from crmsec.lab.scenarios import Posture
 from crmsec.lab.soql import Record, Table
 
 PII_FIELDS = (
+    "Account.Phone",
     "Contact.Email",
     "Contact.MobilePhone",
     "Contact.Phone",
@@ -20,7 +21,7 @@ PII_FIELDS = (
     "Lead.Phone",
 )
 APPS = ("Data Loader Sync", "Marketing Cloud Connector", "Reporting Warehouse")
-EVENT_TYPES = ("Login", "API", "Report", "URI", "BulkApi", "LightningPageView")
+EVENT_TYPES = ("Login", "Logout", "API", "Report", "ReportExport", "URI", "BulkApi", "LightningPageView")
 
 
 def _table(name: str, rows: list[Record], *extra: str, relationships: dict[str, str] | None = None) -> Table:
@@ -75,7 +76,7 @@ def oauth_tokens(posture: Posture, now: datetime) -> list[Record]:
                 "__type__": "OauthToken",
                 "Id": record_id("0CQ", index),
                 "AppName": APPS[index % len(APPS)],
-                "UserId": record_id("005", index),
+                "UserId": record_id("005", index % 3),
                 "CreatedDate": now - timedelta(days=500 + index),
                 "LastUsedDate": last_used,
                 "UseCount": 0 if stale else 100 + index * 7,

@@ -17,7 +17,7 @@ import re
 from collections.abc import Awaitable, Callable
 from datetime import UTC, datetime
 from typing import Any
-from urllib.parse import quote, urlencode
+from urllib.parse import quote, urlencode, urlsplit
 
 import httpx
 
@@ -28,6 +28,8 @@ from crmsec.connectors.salesforce import data, identity, metadata
 from crmsec.connectors.salesforce.api import DEFAULT_API_VERSION, Budget, SalesforceApi, subrequest_error
 from crmsec.connectors.salesforce.evidence import EvidenceBuilder
 from crmsec.connectors.salesforce.platform import BACKUP_FIELDS
+from crmsec.connectors.tls import record_tls_scan
+from crmsec.connectors.web import probe_http
 from crmsec.errors import ConnectorError, InputError, Reason, TargetError
 from crmsec.target import Target
 
@@ -108,7 +110,8 @@ class SalesforceConnector:
         run = _Collection(api, target, now=self._clock())
         try:
             await api.get_json(f"{api.data_path}/limits")
-            await run.fetch_all()
+            endpoint = self._probe_endpoint(target, client, recorder)
+            await asyncio.gather(run.fetch_all(), endpoint)
         finally:
             recorder.add("stability.api", stats.to_evidence(), source="crmsec http layer")
         EvidenceBuilder(run.results, api_version=api.version, now=run.now, sample_seed=run.seed).record(recorder)
@@ -117,6 +120,27 @@ class SalesforceConnector:
                 f"stopped at the API-call budget: {budget.used} calls allowed for this collection "
                 f"({budget.share:.0%} of the daily calls remaining at start)"
             )
+
+    async def _probe_endpoint(self, target: Target, client: httpx.AsyncClient, recorder: Recorder) -> None:
+        """tls.scan and http.probe of the instance URL (option tls_scan=false skips both)."""
+        if target.options.get("tls_scan", "true").lower() == "false":
+            return
+        parts = urlsplit(target.url)
+        url = target.url if parts.path else target.url + "/"
+
+        async def probe() -> None:
+            try:
+                value, response = await probe_http(client, url, sleeper=self._sleeper)
+            except TargetError:
+                raise
+            except ConnectorError as error:
+                recorder.fail_from("http.probe", error)
+                return
+            recorder.add("http.probe", value, source=response.endpoint)
+
+        await asyncio.gather(
+            record_tls_scan(recorder, target.host, parts.port or 443, ca_bundle=target.ca_bundle), probe()
+        )
 
 
 class _Collection:

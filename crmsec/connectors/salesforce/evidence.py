@@ -58,7 +58,7 @@ class EvidenceBuilder:
         """Record every key (values, or errors with the failing fetch's reason)."""
         builders: dict[str, tuple[str, Callable[[], Any]]] = {
             "org.info": ("Organization", self.org_info),
-            "access.org_defaults": ("Organization", lambda: identity.org_defaults(self.need("organization")[0])),
+            "access.org_defaults": ("Organization", lambda: identity.org_defaults(self.organization())),
             "identity.users": ("User", self.users),
             "identity.profiles": ("Profile", self.profiles),
             "identity.permission_sets": ("PermissionSet", lambda: identity.permission_sets(self.model())),
@@ -87,14 +87,32 @@ class EvidenceBuilder:
             except _Missing as missing:
                 recorder.fail_from(key, missing.error)
         recorder.fail(
+            "integrations.api_keys",
+            Reason.NOT_SUPPORTED,
+            "Salesforce has no API keys: integrations authenticate through connected apps (OAuth)",
+            source="salesforce",
+        )
+        recorder.fail(
             "platform.config",
             Reason.NOT_SUPPORTED,
             "Salesforce is SaaS: server configuration is not the customer's",
             source="salesforce",
         )
 
+    def organization(self) -> dict[str, Any]:
+        rows = self.need("organization")
+        if not rows:
+            raise _Missing(
+                ConnectorError(
+                    "the Organization query returned no row",
+                    endpoint="GET /services/data/query",
+                    reason=Reason.MALFORMED_RESPONSE,
+                )
+            )
+        return dict(rows[0])
+
     def org_info(self) -> Any:
-        return platform.org_info(self.need("organization")[0], self.api_version)
+        return platform.org_info(self.organization(), self.api_version)
 
     def model(self) -> identity.PermissionModel:
         if self._model is None:

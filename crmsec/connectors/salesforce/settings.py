@@ -58,7 +58,7 @@ def password_policy(risks: Mapping[str, Mapping[str, Any]]) -> dict[str, Any]:
     for key, setting in PASSWORD_SETTINGS.items():
         raw = _raw(risks, setting)
         if key == "complexity":
-            policy[key] = None if raw is None else COMPLEXITY.get(str(raw), str(raw))
+            policy[key] = None if raw is None else str(raw)  # Salesforce's picklist value, e.g. NoRestriction
         else:
             policy[key] = to_int(raw)
     return policy

@@ -1,0 +1,176 @@
+"""SalesforceConnector edge cases against a respx-faked org: paging, 401, 403, budget, malformed answers."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+import httpx
+import pytest
+import respx
+
+from crmsec.connectors.base import Recorder
+from crmsec.connectors.http import make_client
+from crmsec.connectors.salesforce import SalesforceConnector
+from crmsec.errors import Reason, TargetError
+from crmsec.target import Secret, Target
+
+BASE = "https://org.example.test"
+EMPTY_SOAP = (
+    b'<?xml version="1.0"?><soapenv:Envelope xmlns:soapenv="http://schemas.xmlsoap.org/soap/envelope/">'
+    b"<soapenv:Body><readMetadataResponse><result/></readMetadataResponse></soapenv:Body></soapenv:Envelope>"
+)
+USER = {
+    "attributes": {"type": "User"},
+    "Id": "005A",
+    "Username": "a@example.test",
+    "Name": "Ann Admin",
+    "IsActive": True,
+    "UserType": "Standard",
+    "ProfileId": "00eA",
+    "Profile": {"Name": "System Administrator"},
+    "UserRole": None,
+    "LastLoginDate": "2026-11-01T08:00:00.000+0000",
+    "CreatedDate": "2020-01-01T00:00:00.000+0000",
+    "FederationIdentifier": None,
+}
+
+
+async def no_sleep(seconds: float) -> None:
+    return None
+
+
+def fake_org(
+    query: Callable[[str, str], httpx.Response | None] | None = None, *, usage: str = "api-usage=100/100000"
+) -> Callable[[httpx.Request], httpx.Response]:
+    """A handler answering every endpoint with empty but well-formed results, unless `query` overrides."""
+
+    def handle(request: httpx.Request) -> httpx.Response:
+        headers = {"Sforce-Limit-Info": usage}
+        path = request.url.path
+        if path.startswith("/services/Soap/"):
+            return httpx.Response(200, content=EMPTY_SOAP, headers=headers)
+        if path.endswith("/composite"):
+            items = __import__("json").loads(request.content)["compositeRequest"]
+            answers = [
+                {
+                    "referenceId": item["referenceId"],
+                    "httpStatusCode": 200,
+                    "httpHeaders": {},
+                    "body": {"totalSize": 0, "done": True, "records": []},
+                }
+                for item in items
+            ]
+            return httpx.Response(200, json={"compositeResponse": answers}, headers=headers)
+        if "/query" in path:
+            text = request.url.params.get("q", "") or path
+            custom = query(text, path) if query else None
+            if custom is not None:
+                custom.headers.update(headers)
+                return custom
+            return httpx.Response(200, json={"totalSize": 0, "done": True, "records": []}, headers=headers)
+        return httpx.Response(200, json={"DailyApiRequests": {"Max": 100000, "Remaining": 99900}}, headers=headers)
+
+    return handle
+
+
+async def run(handler: Callable[[httpx.Request], httpx.Response], **options: str) -> Recorder:
+    target = Target(platform="salesforce", url=BASE, secret=Secret("tok"), options=options)
+    recorder = Recorder()
+    async with make_client(target) as client:
+        with respx.mock:
+            respx.route(host="org.example.test").mock(side_effect=handler)
+            await SalesforceConnector(sleeper=no_sleep).collect(target, client, recorder)
+    return recorder
+
+
+def item(recorder: Recorder, key: str) -> Any:
+    snapshot = recorder.build(Target(platform="salesforce", url=BASE), connector="t", connector_version="0")
+    return snapshot.items[key]
+
+
+@pytest.mark.anyio
+async def test_users_are_paged_through_next_records_url() -> None:
+    pages = {"first": 0}
+
+    def users(text: str, path: str) -> httpx.Response | None:
+        if "FROM User" in text:
+            second = dict(USER, Id="005B", Username="b@example.test")
+            pages["first"] += 1
+            return httpx.Response(
+                200,
+                json={
+                    "totalSize": 2,
+                    "done": False,
+                    "records": [USER],
+                    "nextRecordsUrl": "/services/data/v62.0/query/01gX-1",
+                    "_": second,
+                },
+            )
+        if path.endswith("/query/01gX-1"):
+            return httpx.Response(
+                200, json={"totalSize": 2, "done": True, "records": [dict(USER, Id="005B", Username="b@example.test")]}
+            )
+        return None
+
+    recorder = await run(fake_org(users))
+    value = item(recorder, "identity.users").value
+    assert [user["username"] for user in value] == ["a@example.test", "b@example.test"]
+    assert value[0]["name"] != "Ann Admin"  # masked
+
+
+@pytest.mark.anyio
+async def test_first_call_401_raises_target_error() -> None:
+    def handler(request: httpx.Request) -> httpx.Response:
+        return httpx.Response(401, json=[{"errorCode": "INVALID_SESSION_ID", "message": "Session expired or invalid"}])
+
+    with pytest.raises(TargetError) as caught:
+        await run(handler)
+    assert caught.value.reason is Reason.AUTHENTICATION_FAILED
+    assert "tok" not in str(caught.value)
+
+
+@pytest.mark.anyio
+async def test_403_on_users_becomes_permission_denied_evidence_error() -> None:
+    def forbid(text: str, path: str) -> httpx.Response | None:
+        if "FROM User" in text:
+            return httpx.Response(403, json=[{"errorCode": "INSUFFICIENT_ACCESS", "message": "no"}])
+        return None
+
+    recorder = await run(fake_org(forbid))
+    users = item(recorder, "identity.users")
+    assert users.error is not None and users.error.reason is Reason.PERMISSION_DENIED
+    assert item(recorder, "org.info").error is None or item(recorder, "org.info").error.reason is not None
+    assert item(recorder, "stability.api").value["errors"] >= 1
+
+
+@pytest.mark.anyio
+async def test_malformed_query_answer_becomes_malformed_response() -> None:
+    def broken(text: str, path: str) -> httpx.Response | None:
+        return httpx.Response(200, content=b"<html>") if "FROM TenantSecret" in text else None
+
+    recorder = await run(fake_org(broken))
+    encryption = item(recorder, "encryption.platform")
+    assert encryption.error is not None and encryption.error.reason is Reason.MALFORMED_RESPONSE
+
+
+@pytest.mark.anyio
+async def test_budget_stops_collection_and_records_budget_exhausted() -> None:
+    recorder = await run(fake_org(usage="api-usage=99990/100000"), budget_share="0.5")
+    snapshot = recorder.build(Target(platform="salesforce", url=BASE), connector="t", connector_version="0")
+    reasons = {item.error.reason for item in snapshot.items.values() if item.error is not None}
+    assert Reason.BUDGET_EXHAUSTED in reasons
+    assert any("budget" in note for note in snapshot.metadata.notes)
+    assert recorder.api_calls <= 1 + 5 + 1  # first call, then at most the 5 allowed, plus discovery
+
+
+@pytest.mark.anyio
+async def test_platform_config_is_not_supported_and_backup_without_log_object_is_not_supported() -> None:
+    def no_backup(text: str, path: str) -> httpx.Response | None:
+        if "Backup_Log__c" in text:
+            return httpx.Response(400, json=[{"errorCode": "INVALID_TYPE", "message": "sObject type not supported"}])
+        return None
+
+    recorder = await run(fake_org(no_backup))
+    assert item(recorder, "platform.config").error.reason is Reason.NOT_SUPPORTED
+    assert item(recorder, "backup.status").error.reason is Reason.NOT_SUPPORTED

@@ -1,0 +1,144 @@
+"""The Salesforce connector against the lab over real loopback TLS, per scenario."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from crmsec import engine
+from crmsec.errors import Reason, TargetError
+from crmsec.evidence import EvidenceSnapshot
+from crmsec.lab import LabConfig, start_lab
+from crmsec.target import Secret, Target
+
+pytestmark = pytest.mark.integration
+SECURITY_DIMENSIONS = ("access_control", "authentication", "encryption", "backup", "audit_logging", "integrations")
+
+
+def _target(lab: Any, *, ca: bool = True, **options: str) -> Target:
+    return Target(
+        platform="salesforce",
+        url=lab.url,
+        secret=Secret(lab.token),
+        ca_bundle=Path(lab.ca_bundle) if ca else None,
+        options=options,
+    )
+
+
+async def _collect(config: LabConfig, **options: str) -> EvidenceSnapshot:
+    with start_lab(config) as lab:
+        return await engine.collect(_target(lab, **options))
+
+
+@pytest.fixture(scope="module")
+def snapshots() -> Iterator[dict[str, EvidenceSnapshot]]:
+    import anyio
+
+    result = {
+        name: anyio.run(_collect, LabConfig(scenario=name, users=120, contacts=300))
+        for name in ("hardened", "misconfigured", "mixed")
+    }
+    yield result
+
+
+def _value(snapshot: EvidenceSnapshot, key: str) -> Any:
+    item = snapshot.items[key]
+    assert item.error is None, f"{key}: {item.error}"
+    return item.value
+
+
+def test_every_scenario_collects_every_key(snapshots: dict[str, EvidenceSnapshot]) -> None:
+    for snapshot in snapshots.values():
+        failed = {key: item.error.reason for key, item in snapshot.items.items() if item.error is not None}
+        assert failed == {"platform.config": Reason.NOT_SUPPORTED, "integrations.api_keys": Reason.NOT_SUPPORTED}
+        assert snapshot.metadata.api_calls > 0
+
+
+def test_hardened_and_misconfigured_differ_where_they_should(snapshots: dict[str, EvidenceSnapshot]) -> None:
+    hardened, bad = snapshots["hardened"], snapshots["misconfigured"]
+    assert _value(hardened, "auth.mfa")["enforced_for_all"] is True
+    assert _value(bad, "auth.mfa")["enforced_for_all"] is False
+    assert _value(hardened, "auth.password_policy")["min_length"] == 14
+    assert _value(bad, "auth.password_policy")["complexity"] == "NoRestriction"
+    assert _value(bad, "auth.session_settings")["idle_timeout_minutes"] == 720
+    assert _value(hardened, "encryption.platform")["enabled"] is True
+    assert "Contact.National_ID__c" in _value(hardened, "encryption.platform")["encrypted_fields"]
+    assert _value(bad, "encryption.platform")["enabled"] is False
+    assert _value(bad, "audit.settings")["event_monitoring"]["enabled"] is False
+    assert _value(hardened, "backup.status")["last_restore_test_at"] is not None
+    bad_apps = _value(bad, "integrations.connected_apps")
+    assert all("Full" in app["scopes"] and app["refresh_token_policy"] == "infinite" for app in bad_apps)
+    guest_rows = [row for row in _value(bad, "access.object_permissions") if row["user_type"] == "guest"]
+    assert any(row["object"] == "Contact" and row["read"] for row in guest_rows)
+    admins = [user for user in _value(bad, "identity.users") if user["is_admin"]]
+    assert len(admins) > len([user for user in _value(hardened, "identity.users") if user["is_admin"]])
+
+
+def test_samples_hold_counts_and_masked_examples_only(snapshots: dict[str, EvidenceSnapshot]) -> None:
+    samples = _value(snapshots["misconfigured"], "data.samples")
+    national = next(entry for entry in samples if entry["object"] == "Contact" and entry["field"] == "National_ID__c")
+    assert national["detections"].get("cn_resident_id", 0) > 0 or national["detections"]
+    text = str(snapshots["misconfigured"].to_json()["items"]["data.samples"])
+    assert "@example.com" not in text  # emails are masked
+    quality = {entry["object"]: entry for entry in _value(snapshots["misconfigured"], "data.quality")}
+    assert quality["Contact"]["duplicates"] > 0 and quality["Contact"]["invalid_email"] > 0
+
+
+@pytest.mark.anyio
+async def test_without_the_ca_bundle_tls_verification_fails() -> None:
+    with start_lab(LabConfig(users=10, contacts=10)) as lab, pytest.raises(TargetError) as caught:
+        await engine.collect(_target(lab, ca=False))
+    assert caught.value.reason is Reason.TLS_ERROR
+    assert "TLS verification failed" in str(caught.value)
+
+
+@pytest.mark.anyio
+async def test_wrong_token_is_rejected_as_target_error() -> None:
+    with start_lab(LabConfig(users=10, contacts=10)) as lab:
+        target = Target(platform="salesforce", url=lab.url, secret=Secret("wrong"), ca_bundle=Path(lab.ca_bundle))
+        with pytest.raises(TargetError) as caught:
+            await engine.collect(target)
+    assert caught.value.reason is Reason.AUTHENTICATION_FAILED
+
+
+@pytest.mark.anyio
+async def test_token_expiring_mid_collection_records_errors_not_a_crash() -> None:
+    snapshot = await _collect(LabConfig(users=10, contacts=10, expire_after=6), concurrency="1")
+    reasons = {item.error.reason for item in snapshot.items.values() if item.error is not None}
+    assert Reason.PERMISSION_DENIED in reasons
+    assert snapshot.items["stability.api"].value["errors"] > 0
+
+
+@pytest.mark.anyio
+async def test_faults_are_retried_and_collection_completes() -> None:
+    snapshot = await _collect(LabConfig(users=30, contacts=50, fault_rate=0.2, seed=3))
+    api = snapshot.items["stability.api"].value
+    assert api["requests"] > snapshot.metadata.api_calls - 1 or api["requests"] == snapshot.metadata.api_calls
+    collected = [key for key, item in snapshot.items.items() if item.error is None]
+    assert "identity.users" in collected or snapshot.items["identity.users"].error is not None
+
+
+def _report(snapshot: EvidenceSnapshot) -> Any:
+    from crmsec.profiles import load_profile
+    from crmsec.registry import load_catalogue
+
+    return engine.evaluate(snapshot, load_profile("baseline"), load_catalogue(plugins=False))
+
+
+def test_hardened_scores_at_least_90_under_baseline(snapshots: dict[str, EvidenceSnapshot]) -> None:
+    report = _report(snapshots["hardened"])
+    assert report.scores.overall is not None and report.scores.overall >= 90, [
+        (f.check_id, f.resource, f.message) for f in report.findings if f.status.value in ("FAIL", "ERROR")
+    ][:20]
+
+
+def test_misconfigured_fails_in_every_security_dimension(snapshots: dict[str, EvidenceSnapshot]) -> None:
+    report = _report(snapshots["misconfigured"])
+    failing = {str(f.dimension) for f in report.findings if f.status.value == "FAIL"}
+    present = {str(f.dimension) for f in report.findings}
+    for dimension in SECURITY_DIMENSIONS:
+        if dimension in present:
+            assert dimension in failing, dimension
