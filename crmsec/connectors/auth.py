@@ -64,9 +64,7 @@ class _OAuthFlow(httpx.Auth):
         raise NotImplementedError
 
     def _token_request(self) -> httpx.Request:
-        return httpx.Request(
-            "POST", self.token_url, data=self._token_form(), headers={"Accept": "application/json"}
-        )
+        return httpx.Request("POST", self.token_url, data=self._token_form(), headers={"Accept": "application/json"})
 
     def auth_flow(self, request: httpx.Request) -> Generator[httpx.Request, httpx.Response, None]:
         """Attach a token (fetching one first if needed), and refetch it once when the API says 401."""
