@@ -39,3 +39,8 @@ def _loopback_only(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
 
     monkeypatch.setattr(socket.socket, "connect", guarded)
     yield
+
+
+def pytest_addoption(parser: pytest.Parser) -> None:
+    """`--update-golden` rewrites golden files (tests/render/golden/) instead of comparing with them."""
+    parser.addoption("--update-golden", action="store_true", default=False, help="rewrite golden files")

@@ -1,0 +1,109 @@
+"""Hostile CRM data through every string field: nothing may come out unescaped in any format."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import re
+import xml.etree.ElementTree as ElementTree
+from html.parser import HTMLParser
+from pathlib import Path
+from typing import Any
+
+import pytest
+from sarif_kit.validate import validation_errors
+
+from crmsec.render import render
+from crmsec.report.model import Report
+
+FIXTURES = Path(__file__).parent / "fixtures"
+PAYLOAD = "<script>alert(1)</script>\"'><img src=x onerror=alert(2)>{{ 7*191 }}{% raw %}|`*_[x](javascript:y)\x07"
+# Values that must keep their shape (enums, hashes, timestamps): everything else becomes hostile.
+KEEP = {
+    "status", "original_status", "severity", "dimension", "reason", "fail_on", "sha256", "fingerprint",
+    "generated_at", "collected_at", "schema_version", "name", "version", "expires",
+}  # fmt: skip
+HOSTILE_KEYS = {"details", "metrics", "survey_themes", "frameworks"}
+
+
+def _poison(value: Any, key: str = "", rename: bool = False) -> Any:
+    if isinstance(value, dict):
+        return {(k + PAYLOAD if rename else k): _poison(v, k, k in HOSTILE_KEYS) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_poison(item, key) for item in value]
+    if isinstance(value, str) and key not in KEEP:
+        return value + PAYLOAD
+    return value
+
+
+@pytest.fixture(scope="module")
+def hostile() -> Report:
+    document = json.loads((FIXTURES / "rich.json").read_text(encoding="utf-8"))
+    poisoned = _poison(document)
+    poisoned["tool"] = document["tool"]
+    poisoned["scores"]["dimensions"] = {
+        name: _poison(value) for name, value in document["scores"]["dimensions"].items()
+    }
+    metrics = _poison(document["metrics"])
+    poisoned["metrics"] = {key + PAYLOAD: {**value, "dimension": value["dimension"]} for key, value in metrics.items()}
+    poisoned["survey_themes"] = {key + PAYLOAD: value for key, value in document["survey_themes"].items()}
+    report = Report.from_json(poisoned)
+    assert PAYLOAD in report.findings[0].message and PAYLOAD in str(report.checks[0]["rationale"])
+    return report
+
+
+class _Tags(HTMLParser):
+    def __init__(self) -> None:
+        super().__init__()
+        self.tags: list[tuple[str, list[tuple[str, str | None]]]] = []
+        self.text: list[str] = []
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        self.tags.append((tag, attrs))
+
+    def handle_data(self, data: str) -> None:
+        self.text.append(data)
+
+
+def test_html_escapes_everything(hostile: Report) -> None:
+    page = render(hostile, "html", previous=hostile).decode("utf-8")
+    assert "<script>alert(1)</script>" not in page and "<img src=x" not in page
+    assert "1337" not in page  # the template never evaluates data
+    parser = _Tags()
+    parser.feed(page)
+    names = [tag for tag, _ in parser.tags]
+    assert names.count("script") == 1 and "img" not in names
+    assert not [name for _, attrs in parser.tags for name, _ in attrs if name.startswith("on")]
+    # the payload survives as text, escaped once: a reader sees exactly what the CRM held
+    assert any(PAYLOAD.replace("\x07", "\x07") in text for text in parser.text)
+
+
+def test_markdown_escapes_everything(hostile: Report) -> None:
+    text = render(hostile, "md", previous=hostile).decode("utf-8")
+    assert "<" not in text and ">" not in text.replace("→", "")
+    assert "](" not in text.replace("\\](", "") and "javascript[:]" not in text.replace("javascript:", "")
+    for line in text.splitlines():
+        if line.startswith("|"):
+            cells = re.split(r"(?<!\\)\|", line)
+            assert len(cells) in (6, 8), line  # 4 or 6 columns, however many pipes the data had
+    assert "\\`" in text and "\\*" in text
+
+
+def test_sarif_stays_valid(hostile: Report) -> None:
+    log = json.loads(render(hostile, "sarif"))
+    assert validation_errors(log) == []
+
+
+def test_junit_stays_well_formed(hostile: Report) -> None:
+    data = render(hostile, "junit")
+    root = ElementTree.fromstring(data)
+    assert b"\x07" not in data
+    assert root.find(".//failure") is not None
+    assert PAYLOAD.replace("\x07", "") in root.find(".//failure").get("message", "")  # type: ignore[union-attr]
+
+
+def test_csv_stays_one_row_per_finding(hostile: Report) -> None:
+    rows = list(csv.reader(io.StringIO(render(hostile, "csv").decode("utf-8-sig"), newline="")))
+    assert len(rows) == 1 + len(hostile.findings)
+    assert {len(row) for row in rows} == {len(rows[0])}
