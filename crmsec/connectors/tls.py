@@ -146,6 +146,8 @@ def _scan_request(sslyze: Any, host: str, port: int, *, ca_bundle: Path | None, 
         raise ConnectorError(
             f"{host}: the host name cannot be resolved", endpoint=endpoint, reason=Reason.UNREACHABLE
         ) from error
+    except UnicodeError as error:  # sslyze IDNA-encodes the name; over-long or invalid labels fail here
+        raise ConnectorError(f"{host}: not a valid host name", endpoint=endpoint, reason=Reason.UNREACHABLE) from error
     network = sslyze.ServerNetworkConfiguration(
         tls_server_name_indication=location.hostname, network_timeout=timeout, network_max_retries=1
     )

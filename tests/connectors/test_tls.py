@@ -151,6 +151,13 @@ async def test_unreachable_port_records_an_error() -> None:
 
 
 @pytest.mark.anyio
+async def test_invalid_host_name_is_a_connector_error() -> None:
+    with pytest.raises(ConnectorError, match="not a valid host name") as raised:
+        await scan_tls("a" * 70 + ".example.test", 443)
+    assert raised.value.reason is Reason.UNREACHABLE
+
+
+@pytest.mark.anyio
 async def test_unusable_ca_bundle_is_an_input_error(tmp_path: Path) -> None:
     bundle = tmp_path / "not-a-bundle.pem"
     bundle.write_text("hello\n")
