@@ -13,7 +13,9 @@ from crmsec.cli.pipeline import build_target, collect_snapshot
 from crmsec.evidence import save_snapshot
 
 
-@click.command(help=f"Collect evidence from a CRM into one JSON snapshot (no judging).\n\n{EXIT_CODES_HELP}")
+@click.command(
+    name="collect", help=f"Collect evidence from a CRM into one JSON snapshot (no judging).\n\n{EXIT_CODES_HELP}"
+)
 @target_options
 @click.option(
     "-o",

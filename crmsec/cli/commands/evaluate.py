@@ -13,7 +13,9 @@ from crmsec.cli.pipeline import evaluate_and_write
 from crmsec.evidence import load_snapshot
 
 
-@click.command(help=f"Evaluate an evidence snapshot offline and write the report bundle.\n\n{EXIT_CODES_HELP}")
+@click.command(
+    name="evaluate", help=f"Evaluate an evidence snapshot offline and write the report bundle.\n\n{EXIT_CODES_HELP}"
+)
 @click.argument("evidence", type=click.Path(dir_okay=False, path_type=Path))
 @evaluation_options
 def command(evidence: Path, **arguments: Any) -> int:

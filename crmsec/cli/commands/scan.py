@@ -29,7 +29,9 @@ def settings_from(arguments: dict[str, Any]) -> RunSettings:
     )
 
 
-@click.command(help=f"Collect evidence from a CRM, evaluate it and write the report bundle.\n\n{EXIT_CODES_HELP}")
+@click.command(
+    name="scan", help=f"Collect evidence from a CRM, evaluate it and write the report bundle.\n\n{EXIT_CODES_HELP}"
+)
 @target_options
 @evaluation_options
 def command(**arguments: Any) -> int:
