@@ -45,15 +45,15 @@ FREE_TEXT_WORDS = frozenset(
     },
 )
 def high_risk_pii_in_free_text(evidence: Evidence, *, high_risk_categories: list[str]) -> list[Finding]:
-    """One finding per sampled free-text field: FAIL when high-risk PII was detected in its values."""
+    """One finding per sampled, non-empty free-text field: FAIL when high-risk PII was detected in its values."""
     types = _field_types(evidence)
     findings = []
     for sample in evidence.records(SAMPLES):
         name = f"{field_of(sample, 'object', str, key=SAMPLES)}.{field_of(sample, 'field', str, key=SAMPLES)}"
-        if _is_free_text(name, types.get(name)):
+        if _is_free_text(name, types.get(name)) and sample.get("non_empty") != 0:
             findings.append(_judge(name, sample, high_risk_categories))
     if not findings:
-        message = "No free-text field (notes, descriptions, comments, text areas) was sampled."
+        message = "No non-empty free-text field (notes, descriptions, comments, text areas) was sampled."
         return [Finding(Status.NOT_APPLICABLE, resource="organization", message=message)]
     return sorted(findings, key=lambda finding: finding.resource)
 

@@ -95,6 +95,7 @@ def _pii_fields(evidence: Evidence, categories: list[str]) -> dict[str, list[str
 
 PERMISSIONS = "access.object_permissions"
 PROFILES = "identity.profiles"
+PERMISSION_SETS = "identity.permission_sets"
 
 
 @check(
@@ -103,15 +104,15 @@ PROFILES = "identity.profiles"
     dimension=Dimension.PII,
     severity=Severity.HIGH,
     requires=(PERMISSIONS, SCHEMA),
-    optional=(PROFILES, SAMPLES),
+    optional=(PROFILES, PERMISSION_SETS, SAMPLES),
     params={"max_profile_users": 500, "categories": list(ALL_CATEGORIES)},
     rationale=(
         "A guest profile that can read contacts publishes personal data to anyone on the internet, and a profile "
         "shared by hundreds of users turns one compromised account into a bulk leak."
     ),
     remediation=(
-        "Remove Read on the reported objects from guest (unauthenticated) profiles, and split profiles with more "
-        "than max_profile_users users into narrower profiles or grant PII object access through permission sets."
+        "Remove Read on the reported objects from guest (unauthenticated) profiles, and split profiles or "
+        "permission sets held by more than max_profile_users users into narrower ones."
     ),
     references=(
         "https://help.salesforce.com/s/articleView?id=sf.networks_guest_user_profile_security.htm&type=5",
@@ -149,12 +150,14 @@ def _readers(evidence: Evidence) -> dict[str, dict[str, str]]:
 
 
 def _profile_sizes(evidence: Evidence) -> dict[str, int | None]:
+    """Holders of each profile (user_count) and permission set (assignee_count): object permissions name either."""
     sizes: dict[str, int | None] = {}
-    for profile in evidence.records(PROFILES) if evidence.has(PROFILES) else []:
-        count = profile.get("user_count")
-        if count is not None and (isinstance(count, bool) or not isinstance(count, int)):
-            raise EvidenceError(f"{PROFILES}: user_count should be an integer or null")
-        sizes[field_of(profile, "name", str, key=PROFILES)] = count
+    for key, count_field in ((PERMISSION_SETS, "assignee_count"), (PROFILES, "user_count")):
+        for record in evidence.records(key) if evidence.has(key) else []:
+            count = record.get(count_field)
+            if count is not None and (isinstance(count, bool) or not isinstance(count, int)):
+                raise EvidenceError(f"{key}: {count_field} should be an integer or null")
+            sizes[field_of(record, "name", str, key=key)] = count
     return sizes
 
 

@@ -100,14 +100,15 @@ def _pii_fields(evidence: Evidence, categories: list[str]) -> dict[str, list[str
     severity=Severity.MEDIUM,
     requires=(SCHEMA,),
     optional=(SAMPLES,),
-    params={"categories": list(ALL_CATEGORIES)},
+    params={"categories": [category for category in ALL_CATEGORIES if category != "person_name"]},
     rationale=(
         "Retention, masking, export and breach-notification rules can only follow personal data that is labelled "
         "as such; an unlabelled PII field drops out of every one of them."
     ),
     remediation=(
         "Set a data classification (Salesforce: Data Sensitivity Level and Compliance Categorization) on every "
-        "field reported here; narrow the categories parameter to limit which PII categories the inventory covers."
+        "field reported here. categories selects the PII categories the inventory covers; person names are left out by "
+        "default because company and record names are often mistaken for them: add person_name where names matter."
     ),
     references=(
         "https://help.salesforce.com/s/articleView?id=sf.data_classification_metadata_fields.htm&type=5",

@@ -41,3 +41,9 @@ def test_max_profile_users_is_a_parameter() -> None:
     assert finding.status is Status.PASS
     [finding] = run_check(CHECK, snapshot_from_values(FIXTURES / "pass.json"), max_profile_users=10)
     assert (finding.status, finding.details["broad_profiles"]) == (Status.WARN, {"Sales": 40})
+
+
+def test_permission_sets_count_by_their_assignees() -> None:
+    # Data_Steward (a permission set with 2 assignees) reads Contact: without the sets its size is unknown.
+    [finding] = run_check(CHECK, snapshot_from_values(FIXTURES / "no_sets.json"))
+    assert (finding.status, finding.details["profiles_of_unknown_size"]) == (Status.MANUAL, ["Data_Steward"])

@@ -57,3 +57,9 @@ def test_details_name_categories_and_label() -> None:
     findings = run_check(CHECK, snapshot_from_values(FIXTURES / "pass.json"))
     national = next(finding for finding in findings if finding.resource == "Contact.National_ID__c")
     assert national.details == {"categories": ["cn_resident_id"], "classification": "Restricted"}
+
+
+def test_person_names_are_out_of_scope_unless_asked_for() -> None:
+    assert "Contact.FirstName" not in _outcome("fail")
+    everything = _outcome("fail", categories=["person_name", "email"])
+    assert everything == {"Contact.Email": (Status.WARN, None), "Contact.FirstName": (Status.WARN, None)}
