@@ -130,7 +130,9 @@ def survey(values: Mapping[str, JsonValue]) -> dict[str, Metric]:
         "survey_rejected_rows": _metric(data["rejected_count"], "count", "satisfaction", source,
                                         "Survey rows skipped as unusable", details={"rows": data["rows"]}),
     }  # fmt: skip
-    themes = summarize([person["comment"] for person in people if person["comment"]])
+    comments = [person["comment"] for person in people if person["comment"]]
+    themes = summarize(comments)
+    metrics["survey_comments"] = _metric(len(comments), "count", "satisfaction", source, "Rows with a comment")
     for theme in CONCERNS:
         metrics[f"survey_theme.{theme}"] = _metric(
             themes[theme]["share"],
