@@ -12,7 +12,6 @@ from typing import Any
 
 import rfc8785
 
-
 SAFE_INTEGER = 2**53 - 1
 
 

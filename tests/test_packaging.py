@@ -81,8 +81,23 @@ def test_connector_plugin_is_discovered(installed: Path, tmp_path: Path) -> None
     crmsec = str(installed / "bin" / "crmsec")
     export = ROOT / "examples" / "acme-crm-checks" / "example-export.json"
     result = run(
-        [crmsec, "scan", "--platform", "acme-export", "--url", "https://crm.acme.test", "--option", f"export={export}",
-         "--out", str(tmp_path / "out"), "--format", "md", "--output-format", "json", "-q"],
+        [
+            crmsec,
+            "scan",
+            "--platform",
+            "acme-export",
+            "--url",
+            "https://crm.acme.test",
+            "--option",
+            f"export={export}",
+            "--out",
+            str(tmp_path / "out"),
+            "--format",
+            "md",
+            "--output-format",
+            "json",
+            "-q",
+        ],
         cwd=tmp_path,
     )
     assert result.returncode in (0, 1), result.stderr

@@ -38,7 +38,7 @@ def command(old: Path, new: Path, output: str, fail_on_new: bool) -> int:
                 console.out(f"  {finding.check_id}  {finding.resource}: {finding.message}"[:160])
         console.out(f"Changed: {len(result.changed)}")
         for was_finding, now_finding in result.changed[:50]:
-            was = was_finding.original_status or was_finding.status
-            now = now_finding.original_status or now_finding.status
-            console.out(f"  {now_finding.check_id}  {now_finding.resource}: {was} -> {now}")
+            status_before = was_finding.original_status or was_finding.status
+            status_after = now_finding.original_status or now_finding.status
+            console.out(f"  {now_finding.check_id}  {now_finding.resource}: {status_before} -> {status_after}")
     return ExitCode.GATE_FAILED if fail_on_new and result.new else ExitCode.OK
