@@ -1,10 +1,13 @@
 """The `web` platform: the public face of any CRM, seen from outside without credentials.
 
-`WebConnector` records three keys, each as a value or an error (it never raises for an unreachable or
+`WebConnector` records these keys, each as a value or an error (it never raises for an unreachable or
 misconfigured host, so the checks report ERROR with the reason):
 
 - `tls.scan` (https targets only), through `crmsec.connectors.tls`;
 - `http.probe`: one GET of the target URL (redirects followed by `connectors.http`), see `probe_http`;
+- `stability.api`: requests, errors and latency of those probes (`connectors.http.ApiStats`);
+- every other platform-neutral key as an error `not_supported` (`INVISIBLE_KEYS`), so checks that need an
+  authenticated view read NOT_APPLICABLE for a web scan instead of ERROR;
 - `platform.config`: what shows from outside: `server_banner` (Server header), `cors_allow_all_origins`
   (the probe sends an `Origin` header; `*` or an echo of it is true), `admin_interface_exposed` (a GET of
   each of a few admin paths answers 2xx after redirects), `debug_mode` (a GET of a path that does not exist
@@ -30,7 +33,7 @@ from crmsec import __version__
 from crmsec.connectors.base import Recorder
 from crmsec.connectors.http import ApiStats, HttpResponse, RetryPolicy, Sleeper, request
 from crmsec.connectors.tls import record_tls_scan
-from crmsec.errors import ConnectorError
+from crmsec.errors import ConnectorError, Reason
 from crmsec.plugin import JsonValue
 from crmsec.target import Target
 
@@ -68,6 +71,34 @@ DEBUG_MARKERS: Final = (
     b"<title>Action Controller: Exception caught</title>",  # Rails
 )
 _ACCEPT_ANY_STATUS: Final = range(400, 600)
+INVISIBLE_KEYS: Final = (
+    "org.info",
+    "identity.users",
+    "identity.profiles",
+    "identity.permission_sets",
+    "auth.password_policy",
+    "auth.session_settings",
+    "auth.login_ip_ranges",
+    "auth.mfa",
+    "auth.sso",
+    "access.object_permissions",
+    "access.org_defaults",
+    "integrations.connected_apps",
+    "integrations.oauth_tokens",
+    "integrations.api_keys",
+    "encryption.platform",
+    "backup.status",
+    "schema.objects",
+    "data.samples",
+    "data.quality",
+    "audit.settings",
+    "platform.health_check",
+    "usage.activity",
+)
+"""Keys only an authenticated connector can collect; the web platform records them as `not_supported`."""
+INVISIBLE_MESSAGE: Final = (
+    "the web platform sees only the CRM's public face, without credentials; scan with the CRM's own platform"
+)
 
 
 def parse_hsts(value: str | None) -> dict[str, JsonValue] | None:
@@ -193,6 +224,8 @@ class WebConnector:
 
     async def collect(self, target: Target, client: httpx.AsyncClient, recorder: Recorder) -> None:
         """Run the TLS scan and the HTTP probes side by side; every failure becomes an item error."""
+        for key in INVISIBLE_KEYS:
+            recorder.fail(key, Reason.NOT_SUPPORTED, INVISIBLE_MESSAGE, source="web connector")
         parts = urlsplit(target.url)
         async with anyio.create_task_group() as group:
             if parts.scheme == "https":
@@ -208,6 +241,7 @@ class WebConnector:
         except ConnectorError as error:
             recorder.fail_from("http.probe", error)
             recorder.fail_from("platform.config", error)
+            recorder.fail_from("stability.api", error)
             return
         recorder.add("http.probe", value, source=response.endpoint)
         exposed = await self._admin_exposed(client, url, stats)
@@ -222,6 +256,7 @@ class WebConnector:
         }
         sources = ", ".join(("GET /", *self.admin_paths, MISSING_PATH))
         recorder.add("platform.config", config, source=sources)
+        recorder.add("stability.api", stats.to_evidence(), source=sources)
 
     async def _admin_exposed(self, client: httpx.AsyncClient, url: str, stats: ApiStats) -> bool | None:
         """True when an admin path answers 2xx; None when none of them could be fetched."""

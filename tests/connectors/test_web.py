@@ -13,7 +13,7 @@ from tls_servers import SERVER_BANNER, make_authority, serve_https
 from crmsec.connectors import load_connector
 from crmsec.connectors.base import Recorder
 from crmsec.connectors.http import make_client
-from crmsec.connectors.web import PROBE_ORIGIN, WebConnector, parse_hsts, parse_set_cookie
+from crmsec.connectors.web import INVISIBLE_KEYS, PROBE_ORIGIN, WebConnector, parse_hsts, parse_set_cookie
 from crmsec.errors import Reason
 from crmsec.evidence import EvidenceSnapshot
 from crmsec.plugin import Status
@@ -21,7 +21,7 @@ from crmsec.target import Target
 from crmsec.testing import run_check
 
 URL = "https://crm.example.test"
-HTTP_KEYS = ("http.probe", "platform.config")  # tls.scan left out: respx cannot answer a TLS scan
+HTTP_KEYS = ("http.probe", "platform.config", "stability.api")  # tls.scan left out: respx cannot answer a TLS scan
 
 
 class _Sleeps:
@@ -185,7 +185,7 @@ async def test_unreachable_site_records_errors_not_values() -> None:
     assert len(sleeps.waits) == 3  # retried with backoff, through the injected sleeper
     snapshot = recorder.build(Target("web", URL), connector="web", connector_version="test")
     errors = {key: (item.error.reason if item.error else None) for key, item in snapshot.items.items()}
-    assert errors == {"http.probe": Reason.UNREACHABLE, "platform.config": Reason.UNREACHABLE}
+    assert errors == {key: Reason.UNREACHABLE for key in HTTP_KEYS}
     [finding] = run_check("CRM-TLS-011", snapshot)
     assert (finding.status, finding.reason) == (Status.ERROR, Reason.UNREACHABLE)
 
@@ -197,7 +197,8 @@ async def test_plain_http_target_gets_no_tls_scan() -> None:
         routes.get(path__regex=r"^/(admin|administrator)/$").mock(return_value=httpx.Response(404))
         routes.get(path="/crmsec-probe-not-found").mock(return_value=httpx.Response(404))
         recorder = await _collect(Target("web", "http://crm.example.test"), keys=())
-    assert recorder.keys == ["http.probe", "platform.config"]
+    assert "tls.scan" not in recorder.keys
+    assert {"http.probe", "platform.config", "stability.api"} <= set(recorder.keys)
 
 
 def test_web_is_a_registered_platform() -> None:
@@ -219,8 +220,11 @@ async def test_scan_over_loopback_https(tmp_path: Path) -> None:
         async with make_client(target) as client:
             await WebConnector().collect(target, client, recorder)
     snapshot: EvidenceSnapshot = recorder.build(target, connector="web", connector_version="test")
-    assert sorted(snapshot.items) == ["http.probe", "platform.config", "tls.scan"]
-    assert all(item.error is None for item in snapshot.items.values())
+    collected = {key for key, item in snapshot.items.items() if item.error is None}
+    assert collected == {"http.probe", "platform.config", "stability.api", "tls.scan"}
+    unsupported = {key for key, item in snapshot.items.items() if item.error is not None}
+    assert unsupported == set(INVISIBLE_KEYS)
+    assert {snapshot.items[key].error.reason for key in unsupported} == {Reason.NOT_SUPPORTED}  # type: ignore[union-attr]
     values = snapshot.values()
     assert values["tls.scan"]["certificate"]["trusted"] is True
     assert values["http.probe"]["cookies"] == [
@@ -234,3 +238,6 @@ async def test_scan_over_loopback_https(tmp_path: Path) -> None:
     }
     assert statuses == {check_id: [Status.PASS] for check_id in statuses}
     assert recorder.api_calls == 4  # GET /, /admin/, /administrator/ and the missing page
+    assert values["stability.api"]["requests"] == 4
+    [finding] = run_check("CRM-AUTH-004", snapshot)
+    assert finding.status is Status.NOT_APPLICABLE
