@@ -1,97 +1,18 @@
 """CRM-PII-006: integration users cannot read objects that hold high-risk personal data."""
 
-import re
-
-from crmsec.plugin import Dimension, Evidence, EvidenceError, Finding, JsonValue, Severity, Status, check, field_of
-
-# --- PII field discovery. Checks import only crmsec.plugin, so this block is repeated verbatim in
-# checks/pii/*.py and checks/audit_logging/pii_field_history.py; change it everywhere at once.
-SCHEMA = "schema.objects"
-SAMPLES = "data.samples"
-ALL_CATEGORIES = (
-    "email", "phone", "cn_resident_id", "payment_card", "iban", "us_ssn", "passport",
-    "ip_address", "date_of_birth", "person_name", "street_address",
-)  # fmt: skip
-_HINTS: tuple[tuple[str, tuple[tuple[str, ...], ...]], ...] = (
-    ("email", (("email",), ("e", "mail"))),
-    ("phone", (("phone",), ("mobile",), ("telephone",), ("fax",), ("cellphone",))),
-    ("cn_resident_id", (("national", "id"), ("resident", "id"), ("citizen", "id"), ("id", "card"), ("idcard",))),
-    ("payment_card", (("card", "number"), ("card", "no"), ("credit", "card"), ("debit", "card"), ("cardnumber",))),
-    ("iban", (("iban",),)),
-    ("us_ssn", (("ssn",), ("social", "security"))),
-    ("passport", (("passport",),)),
-    ("ip_address", (("ip",), ("ipaddress",))),
-    ("date_of_birth", (("birthdate",), ("birthday",), ("birth",), ("dob",))),
-    ("person_name", (("first", "name"), ("last", "name"), ("middle", "name"), ("full", "name"), ("surname",))),
-    ("street_address", (("street",), ("address",))),
+from crmsec.plugin import (
+    DATA_SAMPLES,
+    SCHEMA_OBJECTS,
+    Dimension,
+    Evidence,
+    Finding,
+    JsonValue,
+    Severity,
+    Status,
+    check,
+    field_of,
+    pii_fields,
 )
-# Tokens that make a name a flag, counter or setting about PII rather than PII (HasOptedOutOfEmail, Phone_Type__c).
-_NEGATIVE = frozenset(
-    {"is", "has", "opt", "opted", "bounced", "verified", "template", "count", "type", "status", "domain", "format",
-     "valid", "invalid", "consent", "preference", "code", "country", "extension", "expiry", "expiration", "hash"}
-)  # fmt: skip
-_EXCLUDED_BY = {"street_address": frozenset({"email", "mail", "ip", "web"}), "payment_card": frozenset({"id"})}
-_TYPE_HINTS = {"email": "email", "phone": "phone"}
-
-
-def _tokens(name: str) -> list[str]:
-    base = re.sub(r"__c$", "", name)
-    spaced = re.sub(r"(?<=[a-z0-9])(?=[A-Z])|(?<=[A-Z])(?=[A-Z][a-z])", "_", base)
-    return [token for token in re.split(r"[^a-z0-9]+", spaced.lower()) if token]
-
-
-def _name_hints(name: str) -> set[str]:
-    tokens = _tokens(name)
-    if _NEGATIVE.intersection(tokens):
-        return set()
-    windows = {tuple(tokens[start : start + size]) for size in (1, 2) for start in range(len(tokens) - size + 1)}
-    return {
-        category
-        for category, patterns in _HINTS
-        if windows.intersection(patterns) and not _EXCLUDED_BY.get(category, frozenset()).intersection(tokens)
-    }
-
-
-def _schema_fields(evidence: Evidence) -> dict[str, dict[str, JsonValue]]:
-    """Every described field as "Object.Field" -> its schema.objects record."""
-    fields: dict[str, dict[str, JsonValue]] = {}
-    for record in evidence.records(SCHEMA):
-        object_name = field_of(record, "name", str, key=SCHEMA)
-        for item in field_of(record, "fields", list, key=SCHEMA):
-            if not isinstance(item, dict):
-                raise EvidenceError(f"{SCHEMA}: {object_name} has a field that is not an object")
-            fields[f"{object_name}.{field_of(item, 'name', str, key=SCHEMA)}"] = item
-    return fields
-
-
-def _detections(evidence: Evidence) -> dict[str, set[str]]:
-    """PII categories seen in sampled values, as "Object.Field" -> categories (empty without data.samples)."""
-    found: dict[str, set[str]] = {}
-    for sample in evidence.records(SAMPLES) if evidence.has(SAMPLES) else []:
-        name = f"{field_of(sample, 'object', str, key=SAMPLES)}.{field_of(sample, 'field', str, key=SAMPLES)}"
-        counts = field_of(sample, "detections", dict, key=SAMPLES)
-        seen = {category for category, count in counts.items() if isinstance(count, int) and count > 0}
-        found.setdefault(name, set()).update(seen.intersection(ALL_CATEGORIES))
-    return found
-
-
-def _pii_fields(evidence: Evidence, categories: list[str]) -> dict[str, list[str]]:
-    """PII fields by name hint, field type and sampled values, as "Object.Field" -> categories in scope."""
-    found = _detections(evidence)
-    for qualified, record in _schema_fields(evidence).items():
-        hinted = _name_hints(qualified.split(".", 1)[1])
-        kind = record.get("type")
-        if isinstance(kind, str) and kind.lower() in _TYPE_HINTS:
-            hinted.add(_TYPE_HINTS[kind.lower()])
-        found.setdefault(qualified, set()).update(hinted)
-    scope = set(categories)
-    return {
-        name: sorted(seen & scope, key=ALL_CATEGORIES.index) for name, seen in sorted(found.items()) if seen & scope
-    }
-
-
-# --- end of PII field discovery.
-
 
 USERS = "identity.users"
 PERMISSIONS = "access.object_permissions"
@@ -102,8 +23,8 @@ PERMISSIONS = "access.object_permissions"
     title="Integration users cannot read high-risk PII objects",
     dimension=Dimension.PII,
     severity=Severity.MEDIUM,
-    requires=(USERS, PERMISSIONS, SCHEMA),
-    optional=(SAMPLES,),
+    requires=(USERS, PERMISSIONS, SCHEMA_OBJECTS),
+    optional=(DATA_SAMPLES,),
     params={"categories": ["cn_resident_id", "payment_card", "us_ssn", "iban", "passport"]},
     rationale=(
         "An integration user's token is stored in another system and used without a person watching; if that "
@@ -133,7 +54,7 @@ def pii_readable_by_integrations(evidence: Evidence, *, categories: list[str]) -
     if not integration_profiles:
         message = "No active integration user was found."
         return [Finding(Status.NOT_APPLICABLE, resource="organization", message=message)]
-    pii = _pii_fields(evidence, categories)
+    pii = pii_fields(evidence, categories)
     if not pii:
         message = "No object holding PII in the high-risk categories was found."
         return [Finding(Status.NOT_APPLICABLE, resource="organization", message=message)]
