@@ -384,6 +384,27 @@ def pii_fields(evidence: Evidence, categories: list[str]) -> dict[str, list[str]
     }
 
 
+# --- TLS scan helpers shared by checks. ---
+TLS_SCAN = "tls.scan"
+
+
+def reachable_tls_scan(evidence: Evidence) -> tuple[str, dict[str, JsonValue]]:
+    """The `tls.scan` value and its resource name ("host:port"); EvidenceError when the host was not reached."""
+    scan = evidence.mapping(TLS_SCAN)
+    if scan.get("reachable") is not True:
+        raise EvidenceError(f"tls.scan: the host was not reachable ({scan.get('error') or 'no reason given'})")
+    return f"{scan.get('host')}:{scan.get('port')}", scan
+
+
+def protocol_accepted(scan: Mapping[str, JsonValue], protocol: str) -> bool:
+    """Whether the server accepted `protocol` (e.g. "tls_1_0"); EvidenceError when it was not measured."""
+    protocols = scan.get("protocols")
+    value = protocols.get(protocol) if isinstance(protocols, dict) else None
+    if not isinstance(value, bool):
+        raise EvidenceError(f"tls.scan: protocols.{protocol} was not measured ({scan.get('error') or 'no value'})")
+    return value
+
+
 __all__ = [
     "AREA_OF_DIMENSION",
     "CHECK_STATUSES",
@@ -393,6 +414,7 @@ __all__ = [
     "SCHEMA_OBJECTS",
     "SECURITY_DIMENSIONS",
     "SEVERITY_ORDER",
+    "TLS_SCAN",
     "CheckFunction",
     "CheckSpec",
     "Dimension",
@@ -406,6 +428,8 @@ __all__ = [
     "check",
     "field_of",
     "pii_fields",
+    "protocol_accepted",
+    "reachable_tls_scan",
     "schema_fields",
     "spec_of",
 ]

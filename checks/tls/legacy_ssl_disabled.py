@@ -1,6 +1,6 @@
 """CRM-TLS-001: SSL 2.0 and SSL 3.0 are refused."""
 
-from crmsec.plugin import Dimension, Evidence, EvidenceError, Finding, JsonValue, Severity, Status, check
+from crmsec.plugin import Dimension, Evidence, Finding, Severity, Status, check, protocol_accepted, reachable_tls_scan
 
 
 @check(
@@ -30,23 +30,8 @@ from crmsec.plugin import Dimension, Evidence, EvidenceError, Finding, JsonValue
 )
 def legacy_ssl_disabled(evidence: Evidence) -> list[Finding]:
     """FAIL when the server accepts SSL 2.0 or SSL 3.0."""
-    resource, scan = _reachable_scan(evidence)
-    accepted = [name for name in ("ssl_2_0", "ssl_3_0") if _accepted(scan, name)]
+    resource, scan = reachable_tls_scan(evidence)
+    accepted = [name for name in ("ssl_2_0", "ssl_3_0") if protocol_accepted(scan, name)]
     status = Status.FAIL if accepted else Status.PASS
     message = f"Server accepts {', '.join(accepted)}." if accepted else "Server refuses SSL 2.0 and SSL 3.0."
     return [Finding(status, resource=resource, message=message, details={"accepted": accepted})]
-
-
-def _reachable_scan(evidence: Evidence) -> tuple[str, dict[str, JsonValue]]:
-    scan = evidence.mapping("tls.scan")
-    if scan.get("reachable") is not True:
-        raise EvidenceError(f"tls.scan: the host was not reachable ({scan.get('error') or 'no reason given'})")
-    return f"{scan.get('host')}:{scan.get('port')}", scan
-
-
-def _accepted(scan: dict[str, JsonValue], protocol: str) -> bool:
-    protocols = scan.get("protocols")
-    value = protocols.get(protocol) if isinstance(protocols, dict) else None
-    if not isinstance(value, bool):
-        raise EvidenceError(f"tls.scan: protocols.{protocol} was not measured ({scan.get('error') or 'no value'})")
-    return value

@@ -1,6 +1,6 @@
 """CRM-TLS-004: TLS 1.2 or TLS 1.3 is offered."""
 
-from crmsec.plugin import Dimension, Evidence, EvidenceError, Finding, JsonValue, Severity, Status, check
+from crmsec.plugin import Dimension, Evidence, Finding, Severity, Status, check, protocol_accepted, reachable_tls_scan
 
 
 @check(
@@ -32,8 +32,8 @@ from crmsec.plugin import Dimension, Evidence, EvidenceError, Finding, JsonValue
 )
 def modern_tls_offered(evidence: Evidence, *, require_tls_1_3: bool) -> list[Finding]:
     """FAIL when neither TLS 1.2 nor TLS 1.3 is accepted (or TLS 1.3 is missing when required)."""
-    resource, scan = _reachable_scan(evidence)
-    offered = [name for name in ("tls_1_2", "tls_1_3") if _accepted(scan, name)]
+    resource, scan = reachable_tls_scan(evidence)
+    offered = [name for name in ("tls_1_2", "tls_1_3") if protocol_accepted(scan, name)]
     if require_tls_1_3:
         status = Status.PASS if "tls_1_3" in offered else Status.FAIL
     else:
@@ -41,18 +41,3 @@ def modern_tls_offered(evidence: Evidence, *, require_tls_1_3: bool) -> list[Fin
     shown = ", ".join(offered) if offered else "neither TLS 1.2 nor TLS 1.3"
     message = f"Server offers {shown}" + (" (TLS 1.3 required)." if require_tls_1_3 else ".")
     return [Finding(status, resource=resource, message=message, details={"offered": offered})]
-
-
-def _reachable_scan(evidence: Evidence) -> tuple[str, dict[str, JsonValue]]:
-    scan = evidence.mapping("tls.scan")
-    if scan.get("reachable") is not True:
-        raise EvidenceError(f"tls.scan: the host was not reachable ({scan.get('error') or 'no reason given'})")
-    return f"{scan.get('host')}:{scan.get('port')}", scan
-
-
-def _accepted(scan: dict[str, JsonValue], protocol: str) -> bool:
-    protocols = scan.get("protocols")
-    value = protocols.get(protocol) if isinstance(protocols, dict) else None
-    if not isinstance(value, bool):
-        raise EvidenceError(f"tls.scan: protocols.{protocol} was not measured ({scan.get('error') or 'no value'})")
-    return value

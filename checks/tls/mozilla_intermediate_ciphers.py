@@ -1,6 +1,16 @@
 """CRM-TLS-005: cipher suites and key exchange meet Mozilla's "intermediate" configuration."""
 
-from crmsec.plugin import Dimension, Evidence, EvidenceError, Finding, JsonValue, Severity, Status, check
+from crmsec.plugin import (
+    Dimension,
+    Evidence,
+    EvidenceError,
+    Finding,
+    JsonValue,
+    Severity,
+    Status,
+    check,
+    reachable_tls_scan,
+)
 
 CIPHER_CATEGORIES = ("ciphers", "ciphersuites", "dh_param_size", "ecdh_param_size", "tls_curves")
 """sslyze's issue categories about cipher suites and key exchange (tls.scan mozilla_intermediate.issues)."""
@@ -36,7 +46,7 @@ CIPHER_CATEGORIES = ("ciphers", "ciphersuites", "dh_param_size", "ecdh_param_siz
 )
 def mozilla_intermediate_ciphers(evidence: Evidence) -> list[Finding]:
     """FAIL when sslyze's Mozilla intermediate checker reports cipher, key exchange or curve issues."""
-    resource, scan = _reachable_scan(evidence)
+    resource, scan = reachable_tls_scan(evidence)
     verdict = scan.get("mozilla_intermediate")
     if not isinstance(verdict, dict) or not isinstance(verdict.get("compliant"), bool):
         raise EvidenceError(f"tls.scan: the Mozilla intermediate verdict is unknown ({_issues_text(verdict)})")
@@ -57,10 +67,3 @@ def mozilla_intermediate_ciphers(evidence: Evidence) -> list[Finding]:
 def _issues_text(verdict: JsonValue) -> str:
     issues = verdict.get("issues") if isinstance(verdict, dict) else None
     return "; ".join(str(issue) for issue in issues) if isinstance(issues, list) and issues else "no verdict"
-
-
-def _reachable_scan(evidence: Evidence) -> tuple[str, dict[str, JsonValue]]:
-    scan = evidence.mapping("tls.scan")
-    if scan.get("reachable") is not True:
-        raise EvidenceError(f"tls.scan: the host was not reachable ({scan.get('error') or 'no reason given'})")
-    return f"{scan.get('host')}:{scan.get('port')}", scan

@@ -1,6 +1,6 @@
 """CRM-TLS-002: TLS 1.0 is refused."""
 
-from crmsec.plugin import Dimension, Evidence, EvidenceError, Finding, JsonValue, Severity, Status, check
+from crmsec.plugin import Dimension, Evidence, Finding, Severity, Status, check, protocol_accepted, reachable_tls_scan
 
 
 @check(
@@ -30,8 +30,8 @@ from crmsec.plugin import Dimension, Evidence, EvidenceError, Finding, JsonValue
 )
 def tls_1_0_disabled(evidence: Evidence) -> list[Finding]:
     """FAIL when the server accepts TLS 1.0."""
-    resource, scan = _reachable_scan(evidence)
-    accepted = _accepted(scan, "tls_1_0")
+    resource, scan = reachable_tls_scan(evidence)
+    accepted = protocol_accepted(scan, "tls_1_0")
     status = Status.FAIL if accepted else Status.PASS
     message = "Server accepts TLS 1.0." if accepted else "Server refuses TLS 1.0."
     suites = scan.get("cipher_suites")
@@ -39,18 +39,3 @@ def tls_1_0_disabled(evidence: Evidence) -> list[Finding]:
     return [
         Finding(status, resource=resource, message=message, details={"accepted": accepted, "cipher_suites": offered})
     ]
-
-
-def _reachable_scan(evidence: Evidence) -> tuple[str, dict[str, JsonValue]]:
-    scan = evidence.mapping("tls.scan")
-    if scan.get("reachable") is not True:
-        raise EvidenceError(f"tls.scan: the host was not reachable ({scan.get('error') or 'no reason given'})")
-    return f"{scan.get('host')}:{scan.get('port')}", scan
-
-
-def _accepted(scan: dict[str, JsonValue], protocol: str) -> bool:
-    protocols = scan.get("protocols")
-    value = protocols.get(protocol) if isinstance(protocols, dict) else None
-    if not isinstance(value, bool):
-        raise EvidenceError(f"tls.scan: protocols.{protocol} was not measured ({scan.get('error') or 'no value'})")
-    return value
