@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import argparse
 import csv
+import importlib.metadata
 import json
 import random
 import time
@@ -92,7 +93,7 @@ def f1(counter: Counter[str]) -> float:
 
 
 def column_table(header: list[str], value_only: dict[str, Counter[str]], in_context: dict[str, Counter[str]]) -> None:
-    print("| column | truth | value-only P / R | with column name P / R | cells flagged (with name) |")
+    print("| column | truth | value-only P / R | with column name P / R | cells flagged (value only / with name) |")
     print("|---|---|---|---|---|")
     for field in header:
         a, b = value_only[f"column:{field}"], in_context[f"column:{field}"]
@@ -100,7 +101,7 @@ def column_table(header: list[str], value_only: dict[str, Counter[str]], in_cont
         print(
             f"| {field} | {kind} | {ratio(a['tp'], a['tp'] + a['fp'])} / {ratio(a['tp'], a['tp'] + a['fn'])} "
             f"| {ratio(b['tp'], b['tp'] + b['fp'])} / {ratio(b['tp'], b['tp'] + b['fn'])} "
-            f"| {b['flagged']} / {b['cells']} |"
+            f"| {a['flagged']} / {b['flagged']} of {b['cells']} |"
         )
 
 
@@ -172,9 +173,7 @@ def presidio_predictor() -> tuple[Predictor, str]:
     engine = AnalyzerEngine(
         nlp_engine=NlpEngineProvider(nlp_configuration=configuration).create_engine(), supported_languages=["en"]
     )
-    version = (
-        __import__("presidio_analyzer").__version__ if hasattr(__import__("presidio_analyzer"), "__version__") else "?"
-    )
+    version = importlib.metadata.version("presidio-analyzer")
 
     def predict(field: str, value: str) -> set[str]:
         if not value.strip():

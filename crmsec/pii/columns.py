@@ -28,7 +28,7 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 
 from crmsec.pii.categories import ORDER, VALIDATED, Category
-from crmsec.pii.detector import detect_value
+from crmsec.pii.detector import find_spans
 from crmsec.pii.hints import name_hints
 from crmsec.pii.masking import mask
 from crmsec.pii.shapes import address_shape, birth_date_shape, passport_shape, person_name_shape
@@ -84,7 +84,7 @@ class ColumnResult:
 
 def evidence_categories(text: str, hints: set[Category] | frozenset[Category]) -> set[Category]:
     """The categories one value supports in a column whose name hints `hints` (see module docstring)."""
-    found = set(detect_value(text))
+    found = {span.category for span in find_spans(text)}
     for category in hints:
         if category not in found and category in _WEAK_SHAPES and _WEAK_SHAPES[category](text):
             found.add(category)
@@ -115,14 +115,15 @@ class ColumnAccumulator:
         found = evidence_categories(text, self.hints)
         self.counts.update(found)
         for category in found:
-            self._keep_example(self._examples.setdefault(category, []), mask(text, category))
-        if len(self._plain_examples) < MAX_EXAMPLES:
-            self._keep_example(self._plain_examples, mask(text))
+            self._keep_example(self._examples.setdefault(category, []), text, category)
+        self._keep_example(self._plain_examples, text, None)
 
     @staticmethod
-    def _keep_example(examples: list[str], masked: str) -> None:
-        if len(examples) < MAX_EXAMPLES and masked not in examples:
-            examples.append(masked)
+    def _keep_example(examples: list[str], text: str, category: Category | None) -> None:
+        if len(examples) < MAX_EXAMPLES:
+            masked = mask(text, category)
+            if masked not in examples:
+                examples.append(masked)
 
     def result(self) -> ColumnResult:
         """Apply the decision rule and the confidence formula of the module docstring."""

@@ -48,10 +48,65 @@ _US_ADDRESS = re.compile(
     r"|Trace|Track|Tunnel|Union|Unions|Via|Viaduct|Views|Villages?|Wall)\.?(?:,| (?:Apt|Suite|Unit)\b|$)",
 )
 _EU_ADDRESS = re.compile(
-    r"(?i:[a-zäöüß\-]+(?:straße|strasse|str\.|weg|allee|platz|gasse|ring|damm|ufer|chaussee)) \d{1,4}[a-z]?"
-    r"|" + _EDGE + r"\d{1,4}(?: bis| ter)?,? (?i:rue|avenue|boulevard|bd|chemin|place|impasse|allée|quai|route"
+    r"(?<=[A-Za-zäöüß\-])(?i:straße|strasse|str\.|weg|allee|platz|gasse|damm|ufer|chaussee) \d{1,4}[a-z]?"
+    + _END
+    + r"|"
+    + _EDGE
+    + r"\d{1,4}(?: bis| ter)?,? (?i:rue|avenue|boulevard|bd|chemin|place|impasse|allée|quai|route"
     r"|cours|square|passage|avenida|calle|via|viale|piazza) "
-    r"|, [A-Z]{1,2}\d[A-Z\d]? \d[A-Z]{2}$|\b[A-Z][A-Za-z .]+, [A-Z]{2} \d{5}(?:-\d{4})?" + _END
+)
+_EU_WORDS = (
+    "str",
+    "weg",
+    "allee",
+    "platz",
+    "gasse",
+    "damm",
+    "ufer",
+    "chaussee",
+    "rue",
+    "avenue",
+    "boulevard",
+    "bd",
+    "chemin",
+    "place",
+    "impasse",
+    "allée",
+    "quai",
+    "route",
+    "cours",
+    "square",
+    "passage",
+    "avenida",
+    "calle",
+    "via",
+    "piazza",
+)
+_GB_POSTCODE = re.compile(r", [A-Z]{1,2}\d[A-Z\d]? \d[A-Z]{2}$")
+_US_CITY_STATE_ZIP = re.compile(r"(?<=[a-z.]), ([A-Z]{2}) \d{5}(?:-\d{4})?" + _END)
+_US_STATES = frozenset(
+    re.findall(
+        r"[A-Z]{2}",
+        "AL AK AZ AR CA CO CT DE DC FL GA HI ID IL IN IA KS KY LA ME MD MA MI MN MS MO MT NE NV NH NJ NM NY NC ND OH "
+        "OK OR PA RI SC SD TN TX UT VT VA WA WV WI WY AS GU MP PR VI AA AE AP",
+    )
+)
+_DIGIT = re.compile(r"\d")
+_NON_DIGIT = re.compile(r"\D")
+_LABEL_WORDS = (
+    "name",
+    "dob",
+    "d.o.b",
+    "born",
+    "birth",
+    "passport",
+    "ssn",
+    "social",
+    "出生",
+    "生日",
+    "姓名",
+    "联系人",
+    "护照",
 )
 _CN_ADDRESS = re.compile(
     r"[\u4e00-\u9fff]{2,}(?:省|自治区|市)[\u4e00-\u9fffA-Za-z0-9]{0,24}?(?:路|街|大道|巷|弄|胡同|村|号)"
@@ -92,13 +147,14 @@ def find_spans(text: str) -> list[Span]:
     if not isinstance(text, str) or len(text) < 5:
         return []
     spans: list[Span] = []
-    has_digit = any(char.isdigit() for char in text)
     if "@" in text:
         spans.extend(Span(Category.EMAIL, m.start(), m.end()) for m in _EMAIL.finditer(text))
-    if has_digit:
+    lowered = text.lower()
+    if _DIGIT.search(text):
         spans.extend(_numeric_spans(text))
-        spans.extend(_address_spans(text))
-    spans.extend(_labeled_spans(text))
+        spans.extend(_address_spans(text, lowered))
+    if any(word in lowered for word in _LABEL_WORDS):
+        spans.extend(_labeled_spans(text))
     return spans
 
 
@@ -135,7 +191,7 @@ def _classify_number(candidate: str, *, has_extension: bool) -> Category | None:
             return Category.CN_RESIDENT_ID
         if not candidate[-1].isdigit():
             return None
-    digits = "".join(char for char in candidate if char.isdigit())
+    digits = _NON_DIGIT.sub("", candidate)
     if not has_extension and _SSN_SHAPE.fullmatch(candidate):
         return Category.US_SSN if validators.us_ssn_valid(digits) else None
     if not has_extension and _CARD_SHAPE.fullmatch(candidate) and validators.payment_card_valid(digits):
@@ -145,11 +201,17 @@ def _classify_number(candidate: str, *, has_extension: bool) -> Category | None:
     return Category.PHONE if validators.phone_valid(candidate, digits) else None
 
 
-def _address_spans(text: str) -> list[Span]:
+def _address_spans(text: str, lowered: str) -> list[Span]:
     spans: list[Span] = []
-    for pattern in (_US_ADDRESS, _EU_ADDRESS, _CN_ADDRESS):
+    patterns = [_US_ADDRESS, _CN_ADDRESS, _GB_POSTCODE]
+    if any(word in lowered for word in _EU_WORDS):
+        patterns.append(_EU_ADDRESS)
+    for pattern in patterns:
         match = pattern.search(text)
         if match:
+            spans.append(Span(Category.STREET_ADDRESS, match.start(), match.end()))
+    for match in _US_CITY_STATE_ZIP.finditer(text):
+        if match.group(1) in _US_STATES:
             spans.append(Span(Category.STREET_ADDRESS, match.start(), match.end()))
     return spans
 

@@ -89,213 +89,42 @@ _EN_PATTERNS: tuple[tuple[Category, tuple[tuple[str, ...], ...]], ...] = (
     ),
 )
 
+
+def _words(text: str) -> frozenset[str]:
+    return frozenset(text.split())
+
+
 # Tokens that turn a hint off for a category (flags, counts, types, templates, other entities' names).
 _EN_NEGATIVE: dict[Category, frozenset[str]] = {
-    Category.EMAIL: frozenset(
-        {
-            "opt",
-            "opted",
-            "optout",
-            "bounced",
-            "bounce",
-            "verified",
-            "template",
-            "domain",
-            "count",
-            "sent",
-            "subscription",
-            "consent",
-            "preference",
-            "status",
-            "type",
-            "is",
-            "has",
-            "campaign",
-            "invalid",
-            "valid",
-            "enabled",
-            "format",
-        }
+    Category.EMAIL: _words(
+        "bounce bounced campaign consent count domain enabled format has invalid is opt opted optout "
+        "preference sent status subscription template type valid verified"
     ),
-    Category.PHONE: frozenset(
-        {
-            "verified",
-            "type",
-            "brand",
-            "model",
-            "country",
-            "code",
-            "opt",
-            "optout",
-            "do",
-            "not",
-            "is",
-            "has",
-            "count",
-            "os",
-            "valid",
-            "extension",
-            "ext",
-        }
+    Category.PHONE: _words(
+        "brand code count country do ext extension has is model not opt optout os type valid verified"
     ),
-    Category.CN_RESIDENT_ID: frozenset({"type", "is", "has", "verified", "expiry", "issuer"}),
-    Category.PAYMENT_CARD: frozenset(
-        {
-            "id",
-            "business",
-            "type",
-            "brand",
-            "expiry",
-            "expiration",
-            "exp",
-            "holder",
-            "is",
-            "has",
-            "count",
-            "score",
-            "report",
-            "rate",
-            "sd",
-        }
+    Category.CN_RESIDENT_ID: _words("expiry has is issuer type verified"),
+    Category.PAYMENT_CARD: _words(
+        "brand business count exp expiration expiry has holder id is rate report score sd type"
     ),
-    Category.IBAN: frozenset({"is", "has", "valid", "verified"}),
-    Category.US_SSN: frozenset({"is", "has", "verified", "last4", "last"}),
-    Category.PASSPORT: frozenset({"is", "has", "country", "expiry", "expiration", "type", "issued"}),
-    Category.IP_ADDRESS: frozenset(
-        {
-            "is",
-            "has",
-            "count",
-            "policy",
-            "whitelist",
-            "allowlist",
-            "range",
-            "ranges",
-            "restriction",
-            "restrictions",
-            "relax",
-            "relaxation",
-            "enabled",
-        }
+    Category.IBAN: _words("has is valid verified"),
+    Category.US_SSN: _words("has is last last4 verified"),
+    Category.PASSPORT: _words("country expiration expiry has is issued type"),
+    Category.IP_ADDRESS: _words(
+        "allowlist count enabled has is policy range ranges relax relaxation restriction restrictions whitelist"
     ),
-    Category.DATE_OF_BIRTH: frozenset({"place", "country", "city", "is", "has"}),
-    Category.PERSON_NAME: frozenset(
-        {
-            "account",
-            "company",
-            "product",
-            "file",
-            "domain",
-            "stage",
-            "campaign",
-            "org",
-            "organization",
-            "organisation",
-            "opportunity",
-            "deal",
-            "host",
-            "server",
-            "app",
-            "application",
-            "bucket",
-            "table",
-            "field",
-            "object",
-            "template",
-            "brand",
-            "city",
-            "country",
-            "street",
-            "event",
-            "job",
-            "role",
-            "group",
-            "team",
-            "queue",
-            "report",
-            "device",
-            "browser",
-            "os",
-            "type",
-            "id",
-            "count",
-            "is",
-            "has",
-            "project",
-            "plan",
-            "list",
-            "lead",
-            "source",
-            "page",
-            "site",
-            "web",
-            "user",
-            "username",
-            "profile",
-            "layout",
-            "record",
-            "api",
-            "dev",
-            "developer",
-            "display",
-            "business",
-            "legal",
-            "trade",
-            "vendor",
-            "supplier",
-            "partner",
-            "segment",
-            "industry",
-            "region",
-            "territory",
-            "number",
-            "since",
-            "email",
-            "phone",
-            "address",
-            "birth",
-            "dob",
-            "ip",
-            "card",
-            "tier",
-            "status",
-            "package",
-            "class",
-            "method",
-            "service",
-            "key",
-            "tag",
-            "label",
-            "bank",
-            "pet",
-        }
+    Category.DATE_OF_BIRTH: _words("city country has is place"),
+    Category.PERSON_NAME: _words(
+        "account address api app application bank birth brand browser bucket business campaign card city "
+        "class company count country deal dev developer device display dob domain email event field file "
+        "group has host id industry ip is job key label layout lead legal list method number object "
+        "opportunity org organisation organization os package page partner pet phone plan product profile "
+        "project queue record region report role segment server service since site source stage status "
+        "street supplier table tag team template territory tier trade type user username vendor web"
     ),
-    Category.STREET_ADDRESS: frozenset(
-        {
-            "email",
-            "e",
-            "mail",
-            "ip",
-            "mac",
-            "web",
-            "url",
-            "wallet",
-            "is",
-            "has",
-            "verified",
-            "type",
-            "count",
-            "server",
-            "remote",
-            "validated",
-            "bitcoin",
-            "crypto",
-            "valid",
-            "ipv4",
-            "ipv6",
-            "emailaddress",
-            "ipaddress",
-        }
+    Category.STREET_ADDRESS: _words(
+        "bitcoin count crypto e email emailaddress has ip ipaddress ipv4 ipv6 is mac mail remote server "
+        "type url valid validated verified wallet web"
     ),
 }
 

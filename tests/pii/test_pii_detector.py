@@ -40,6 +40,9 @@ C = Category
         ("1600 Pennsylvania Avenue, Washington, DC 20500", [C.STREET_ADDRESS]),
         ("Hauptstraße 12, 10115 Berlin", [C.STREET_ADDRESS]),
         ("北京市朝阳区建国路88号", [C.STREET_ADDRESS]),
+        ("Portland, OR 97201", [C.STREET_ADDRESS]),
+        ("Flat 7, Jones Light, North Holly, S6 7LJ", [C.STREET_ADDRESS]),
+        ("8, avenue Manon Gillet, 97636 Sainte Antoinenec", [C.STREET_ADDRESS]),
     ],
 )
 def test_positives(text: str, expected: list[Category]) -> None:
@@ -72,6 +75,8 @@ def test_positives(text: str, expected: list[Category]) -> None:
         "Jane Doe",  # a bare name is not reported without a label or a field hint
         "订单号12800138000",  # 11 digits, but no PRC mobile starts with 12
         "Closed Won",
+        "Spring 2024 campaign",
+        "Reviewed, XX 12345 pending",  # not a US state code
         "",
     ],
 )
