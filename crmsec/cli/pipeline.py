@@ -12,7 +12,7 @@ from pathlib import Path
 
 import anyio
 
-from crmsec import engine
+from crmsec import engine, evaluation
 from crmsec.cli import console
 from crmsec.cli.options import ExitCode
 from crmsec.cli.summary import print_summary
@@ -132,6 +132,7 @@ def evaluate_and_write(snapshot: EvidenceSnapshot, settings: RunSettings, *, col
         report = engine.evaluate(snapshot, profile, catalogue, options)
     finally:
         progress.close()
+    report = evaluation.with_recommendations(report)
     files = write_bundle(report, snapshot, settings)
     if not settings.quiet or settings.output_format == "json":
         print_summary(report, files, output_format=settings.output_format)
@@ -142,8 +143,6 @@ def _with_inputs(
     snapshot: EvidenceSnapshot, inputs: Path | None
 ) -> tuple[EvidenceSnapshot, dict[str, dict[str, object]], dict[str, object]]:
     """Add evaluation input files as evidence items and compute the metrics (issue: evaluation dimensions)."""
-    from crmsec import evaluation
-
     return evaluation.prepare(snapshot, inputs)
 
 

@@ -24,7 +24,7 @@ from pathlib import Path
 from crmsec.errors import Reason
 from crmsec.evaluation.incidents import load_incidents
 from crmsec.evaluation.metrics import compute
-from crmsec.evaluation.recommend import recommendations
+from crmsec.evaluation.recommend import recommendations, with_recommendations
 from crmsec.evaluation.survey import load_survey
 from crmsec.evaluation.themes import summarize
 from crmsec.evaluation.yaml_inputs import load_costs, load_kpis, load_requirements
@@ -43,7 +43,7 @@ INPUT_FILES: dict[str, tuple[str, Loader]] = {
 }
 """Evidence key -> (file name in the inputs folder, loader returning the value or None when empty)."""
 
-__all__ = ["INPUT_FILES", "METRICS_KEY", "load_inputs", "prepare", "recommendations"]
+__all__ = ["INPUT_FILES", "METRICS_KEY", "load_inputs", "prepare", "recommendations", "with_recommendations"]
 
 
 def load_inputs(folder: Path | None, *, collected_at: str) -> dict[str, EvidenceItem]:

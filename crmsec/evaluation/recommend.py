@@ -9,6 +9,7 @@ reads only the report.
 from __future__ import annotations
 
 from collections import defaultdict
+from dataclasses import replace
 
 from crmsec.plugin import JsonValue, Status
 from crmsec.report.model import Report
@@ -44,3 +45,8 @@ def recommendations(report: Report) -> list[dict[str, JsonValue]]:
             "findings": counts[check_id],
         })  # fmt: skip
     return sorted(result, key=lambda item: (-float(item["points"]), str(item["check_id"])))
+
+
+def with_recommendations(report: Report) -> Report:
+    """The report with its `recommendations` extra filled in (call after scoring, before writing)."""
+    return replace(report, extras={**report.extras, "recommendations": recommendations(report)})
