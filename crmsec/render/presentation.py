@@ -154,4 +154,18 @@ def survey_themes(report: Report) -> list[tuple[str, str]]:
             value = value.get("count", value.get("mentions"))
         return (-float(value) if isinstance(value, int | float) else 0.0, item[0])
 
-    return [(str(theme), value_text(value)) for theme, value in sorted(raw.items(), key=weight)]
+    return [(str(theme), _theme_text(value)) for theme, value in sorted(raw.items(), key=weight)]
+
+
+def _theme_text(value: JsonValue) -> str:
+    """`{"count": 230, "share": 43.4, "examples": [...]}` -> `230 (43.4%), e.g. a, b, c`; else the value."""
+    if not isinstance(value, Mapping) or not isinstance(value.get("count", value.get("mentions")), int | float):
+        return value_text(value)
+    text = value_text(value.get("count", value.get("mentions")))
+    share = value.get("share")
+    if isinstance(share, int | float):
+        text += f" ({number_text(share)}%)"
+    examples = value.get("examples")
+    if isinstance(examples, list) and examples:
+        text += ", e.g. " + ", ".join(value_text(example) for example in examples[:5])
+    return text

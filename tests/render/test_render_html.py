@@ -96,3 +96,8 @@ def test_trend_only_with_history_or_previous(rich_report: Report) -> None:
 def test_points_in_the_explanation_add_up(rich_report: Report) -> None:
     explanation = to_html.context(rich_report)["explanation"]
     assert explanation["total_text"] == f"{100 - (rich_report.scores.overall or 0):.2f}".rstrip("0").rstrip(".")
+
+
+def test_structured_survey_themes_read_as_text(page: str) -> None:
+    assert "<td>6 (12.5%), e.g. 卡顿, slow</td>" in page
+    assert "<td>14</td>" in page
