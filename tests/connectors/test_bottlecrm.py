@@ -27,6 +27,7 @@ BASE = "http://bottle.example.test"
 ORG_ID = "1f4f3208-0dfb-4fc0-8965-444fe6532ce7"
 ADMIN_ID = "990fedbc-f3b3-4d9c-863b-ba9ba885215a"
 RESIDENT_ID = "11010119900307803X"
+ORG_KEY = "5b0c4a1e-0000-4000-8000-00000000beef"
 TOKEN = "bcrm_pat_canary-0123456789abcdefghijklmnopqrstuvw"  # a canary: must never reach evidence
 
 
@@ -91,9 +92,10 @@ def _signed_with(token: str, key: str) -> bool:
     return hmac.compare_digest(expected, base64.urlsafe_b64decode(padded))
 
 
-def _org_settings(request: httpx.Request, *, weak_key: bool) -> httpx.Response:
+def _org_settings(request: httpx.Request, *, weak_key: bool, org_key_auth: bool) -> httpx.Response:
     authorization = request.headers.get("authorization", "")
-    if authorization == f"Bearer {TOKEN}" or request.headers.get("token") == TOKEN:
+    known = {TOKEN, ORG_KEY} if org_key_auth else {TOKEN}
+    if authorization == f"Bearer {TOKEN}" or request.headers.get("token") in known:
         return httpx.Response(200, json={"id": ORG_ID, "name": "Acme", "member_count": 3, "timezone": "UTC",
                                          "created_at": "2026-01-01T00:00:00.1Z"})  # fmt: skip
     forged = authorization.removeprefix("Bearer ")
@@ -111,11 +113,14 @@ def _audit_page(request: httpx.Request) -> httpx.Response:
     return httpx.Response(200, json={"count": 3, "next": following, "previous": None, "results": results})
 
 
-def mock_bottlecrm(router: respx.Router, *, weak_key: bool = False, careless: bool = False) -> None:
+def mock_bottlecrm(
+    router: respx.Router, *, weak_key: bool = False, careless: bool = False, org_key_auth: bool = False
+) -> None:
     """Routes for one BottleCRM org; `careless` turns on DEBUG, CORS *, ALLOWED_HOSTS * and the admin form."""
     router.route(method="GET", path="/api/org/settings/").mock(
-        side_effect=lambda r: _org_settings(r, weak_key=weak_key)
+        side_effect=lambda r: _org_settings(r, weak_key=weak_key, org_key_auth=org_key_auth)
     )
+    router.get(path="/api/org/api-key/").mock(return_value=httpx.Response(200, json={"api_key": ORG_KEY}))
     router.route(method="OPTIONS", path="/api/org/settings/").mock(
         return_value=httpx.Response(200, headers={"access-control-allow-origin": "*"} if careless else {})
     )
@@ -172,7 +177,7 @@ async def test_careful_server_gives_normalised_evidence() -> None:
     assert users["gone@example.com"]["active"] is False
     legacy, org_key = found["integrations.api_keys"]
     assert (legacy["name"], legacy["scopes"], legacy["expires_at"]) == ("legacy-sync", ["*"], None)
-    assert org_key["kind"] == "org_api_key" and org_key["active"] is None
+    assert org_key["kind"] == "org_api_key" and org_key["active"] is False
     assert found["platform.config"] == {
         "debug_mode": False, "secret_key_weak": False, "secret_key_source": "probe", "cors_allow_all_origins": False,
         "allowed_hosts_wildcard": False, "admin_interface_exposed": False, "admin_path": "/admin/login/",
@@ -209,7 +214,7 @@ async def test_pii_samples_are_classified_and_masked() -> None:
     assert {field["name"]: field["type"] for field in schema["contacts"]["fields"]}["email"] == "email"
     assert schema["accounts"]["record_count"] == 3
     serialized = json.dumps(snapshot.to_json(), ensure_ascii=False)
-    for raw in (RESIDENT_ID, "wei.zhang@example.com", "+86 138 0013 8000", TOKEN):
+    for raw in (RESIDENT_ID, "wei.zhang@example.com", "+86 138 0013 8000", TOKEN, ORG_KEY):
         assert raw not in serialized
 
 
@@ -282,6 +287,15 @@ async def test_org_api_key_goes_in_the_token_header() -> None:
         sent = [call.request for call in router.calls if call.request.url.path == "/api/users/"]
     assert sent and sent[0].headers["token"] == TOKEN and "authorization" not in sent[0].headers
     assert values(snapshot)["integrations.api_keys"][-1]["active"] is True
+
+
+@pytest.mark.anyio
+async def test_org_key_sign_in_is_tested_without_recording_the_key() -> None:
+    with respx.mock(base_url=BASE, assert_all_called=False) as router:
+        mock_bottlecrm(router, org_key_auth=True)
+        snapshot = await collect({"auth": "jwt"})
+    assert values(snapshot)["integrations.api_keys"][-1]["active"] is True
+    assert ORG_KEY not in json.dumps(snapshot.to_json())
 
 
 @pytest.mark.anyio

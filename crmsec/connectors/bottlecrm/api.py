@@ -92,14 +92,19 @@ class BottleApi:
         accept: Collection[int] = (),
         authenticated: bool = True,
         method: str = "GET",
+        auth: httpx.Auth | None = None,
     ) -> HttpResponse:
-        """Send one request through the shared helper (retries, caps, error mapping)."""
+        """Send one request through the shared helper (retries, caps, error mapping).
+
+        `authenticated=False` sends no credential; `auth` replaces the scan's credential for this request.
+        """
+        chosen = auth or (self.auth if authenticated else _NO_AUTH)
         return await request(
             self.client,
             method,
             self.url(path, query),
             headers={**self.headers, **(headers or {})},
-            auth=self.auth if authenticated else _NO_AUTH,
+            auth=chosen,
             accept=accept,
             stats=self.stats,
         )

@@ -11,15 +11,17 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-from crmsec.connectors.bottlecrm.api import BottleApi
+from crmsec.connectors.bottlecrm.api import BottleApi, OrgApiKeyAuth
 from crmsec.errors import ConnectorError, Reason
 from crmsec.evidence import timestamp
 from crmsec.plugin import JsonValue
 from crmsec.redaction import mask
+from crmsec.target import Secret
 
 ORG_SETTINGS = "/api/org/settings/"
 USERS = "/api/users/"
 ORG_TOKENS = "/api/org/tokens/"
+ORG_API_KEY = "/api/org/api-key/"
 AUDIT_LOG = "/api/org/audit-log/"
 ADMIN_PERMISSIONS = ("customize_application", "manage_users", "modify_all_data", "view_all_data")
 SECURITY_EVENTS = frozenset(
@@ -126,9 +128,9 @@ async def api_keys(api: BottleApi, *, org_key_in_use: bool) -> list[dict[str, Js
     """`integrations.api_keys`: every personal access token of the org, plus the org API key.
 
     The token list is refused to PATs and the org API key (a credential deny-list), so this needs a session
-    JWT. The org API key is always present (one per org, never expires, read-only ADMIN); its value is never
-    fetched, so whether key authentication is switched on (DJANGO_ORG_API_KEY_AUTH) is only known (`active`)
-    when this scan itself authenticated with it (`org_key_in_use`).
+    JWT. The org API key is always present (one per org, never expires, read-only ADMIN). Whether key sign-in
+    is switched on (DJANGO_ORG_API_KEY_AUTH) is `active`: known when this scan authenticated with the key
+    (`org_key_in_use`), else tested with `org_key_enabled`.
     """
     body = await api.document(ORG_TOKENS)
     tokens = body.get("tokens") if isinstance(body, dict) else None
@@ -136,6 +138,7 @@ async def api_keys(api: BottleApi, *, org_key_in_use: bool) -> list[dict[str, Js
         raise _malformed(ORG_TOKENS, "no tokens list")
     keys = [_token(entry) for entry in tokens if isinstance(entry, dict)]
     keys.sort(key=lambda key: (str(key["created_at"]), str(key["name"])))
+    active = True if org_key_in_use else await org_key_enabled(api)
     keys.append(
         {
             "name": "organization API key",
@@ -147,11 +150,27 @@ async def api_keys(api: BottleApi, *, org_key_in_use: bool) -> list[dict[str, Js
             "revoked_at": None,
             "scopes": ["*:read"],
             "owner_is_admin": True,
-            "active": True if org_key_in_use else None,
+            "active": active,
             "in_use_by_scan": org_key_in_use,
         }
     )
     return keys
+
+
+async def org_key_enabled(api: BottleApi) -> bool | None:
+    """Whether the org API key signs in: read it (admin session only) and send one GET with it.
+
+    The key is held as a `Secret` for that one request and never recorded. None when it cannot be read.
+    """
+    try:
+        body = await api.document(ORG_API_KEY)
+        value = body.get("api_key") if isinstance(body, dict) else None
+        if not isinstance(value, str) or not value:
+            return None
+        answer = await api.get(ORG_SETTINGS, auth=OrgApiKeyAuth(Secret(value)), accept=(401, 403))
+    except ConnectorError:
+        return None
+    return answer.status == 200
 
 
 def _token(entry: dict[str, Any]) -> dict[str, JsonValue]:
