@@ -81,7 +81,12 @@ def build_permission_sets(posture: Posture, profiles: list[Record]) -> list[Reco
         sets.append(owned | profile["__permissions__"])
     standalone = [
         ("API_Integration", "API Integration", {"PermissionsApiEnabled"}),
-        ("Data_Steward", "Data Steward", {"PermissionsViewAllData", "PermissionsExportReport"}),
+        # A well-run org keeps View All Data to its admins; elsewhere the data steward holds it too.
+        (
+            "Data_Steward",
+            "Data Steward",
+            {"PermissionsExportReport"} | (set() if posture.name == "hardened" else {"PermissionsViewAllData"}),
+        ),
         ("Sales_Ops", "Sales Operations", {"PermissionsExportReport"}),
     ]
     if posture.name != "hardened":
@@ -312,14 +317,19 @@ def build_assignments(users: UserRows, permission_sets: list[Record]) -> list[Re
 
 
 def build_login_history(users: UserRows, *, now: datetime, limit: int = 3000) -> list[Record]:
-    """LoginHistory rows for the first `limit` users (the lab keeps this bounded)."""
+    """LoginHistory rows of the last 30 days for the first `limit` users (the lab keeps this bounded).
+
+    A recently active user signs in about `posture.logins_per_month` times, the last time at LastLoginDate.
+    """
     rows: list[Record] = []
+    typical = users.posture.logins_per_month
     for index in range(min(len(users), limit)):
         rng, profile_index, active, last_login = users.traits(index)
-        if not active or last_login is None:
+        if not active or last_login is None or now - last_login > timedelta(days=29):
             continue
-        for _ in range(rng.randrange(1, 5)):
-            moment = now - timedelta(minutes=rng.randrange(1, 60 * 24 * 29))
+        source = f"10.20.{rng.randrange(256)}.{rng.randrange(1, 255)}"
+        for number in range(max(1, rng.randrange(typical // 2, typical + typical // 2 + 1))):
+            moment = last_login if number == 0 else now - timedelta(minutes=rng.randrange(1, 60 * 24 * 29))
             rows.append(
                 {
                     "__type__": "LoginHistory",
@@ -328,8 +338,8 @@ def build_login_history(users: UserRows, *, now: datetime, limit: int = 3000) ->
                     "LoginTime": moment,
                     "Status": "Success" if rng.random() > 0.05 else "Invalid Password",
                     "LoginType": "Remote Access 2.0" if profile_index == 4 else "Application",
-                    "SourceIp": f"10.20.{rng.randrange(256)}.{rng.randrange(1, 255)}",
-                    "TlsProtocol": rng.choice(("TLS 1.2", "TLS 1.3")),
+                    "SourceIp": source,
+                    "TlsProtocol": "TLS 1.3" if rng.random() < 0.7 else "TLS 1.2",
                 }
             )
     return rows

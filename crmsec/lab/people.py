@@ -112,13 +112,17 @@ def _ascii(text: str) -> str:
 
 
 def _phone(rng: random.Random, locale: str) -> str:
-    digits = "".join(str(rng.randrange(10)) for _ in range(9))
+    """A number of the length the country uses (France: 9 national digits, the others here: 10)."""
+    if locale == "fr_FR":
+        digits = f"{rng.randrange(10**8):08d}"
+        return f"+33 {rng.randrange(1, 8)} {digits[:2]} {digits[2:4]} {digits[4:6]} {digits[6:]}"
+    digits = f"{rng.randrange(10**9):09d}"
     return f"{_CALLING_CODES[locale]} {rng.randrange(2, 9)}{digits[:2]} {digits[2:5]} {digits[5:]}"
 
 
 def cn_mobile(rng: random.Random) -> str:
     """A +86 mobile number with a real carrier prefix and random subscriber digits."""
-    digits = "".join(str(rng.randrange(10)) for _ in range(8))
+    digits = f"{rng.randrange(10**8):08d}"
     return f"+86 {rng.choice(_CN_MOBILE_PREFIXES)} {digits[:4]} {digits[4:]}"
 
 

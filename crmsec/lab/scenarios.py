@@ -54,6 +54,8 @@ class Posture:
     # health check and data
     health_score: int
     dirty_data: bool
+    logins_per_month: int
+    """Logins of a typical active user in 30 days (a well-run org's users sign in most working days)."""
 
 
 HARDENED = Posture(
@@ -91,6 +93,7 @@ HARDENED = Posture(
     classification=True,
     health_score=96,
     dirty_data=False,
+    logins_per_month=20,
 )
 
 MISCONFIGURED = Posture(
@@ -128,6 +131,7 @@ MISCONFIGURED = Posture(
     classification=False,
     health_score=38,
     dirty_data=True,
+    logins_per_month=3,
 )
 
 MIXED = replace(
@@ -147,6 +151,7 @@ MIXED = replace(
     event_monitoring=False,
     health_score=74,
     dirty_data=True,
+    logins_per_month=10,
 )
 
 SCENARIOS: dict[str, Posture] = {posture.name: posture for posture in (HARDENED, MISCONFIGURED, MIXED)}

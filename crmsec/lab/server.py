@@ -356,5 +356,8 @@ def tls_context(certificate: str, private_key: str, *, profile: str) -> ssl.SSLC
         context.minimum_version = ssl.TLSVersion.TLSv1
         context.set_ciphers("ALL:@SECLEVEL=0")
     else:
+        # Mozilla's "intermediate" configuration: TLS 1.2+, forward-secret AEAD suites, common curves only.
         context.minimum_version = ssl.TLSVersion.TLSv1_2
+        context.set_ciphers("ECDHE+AESGCM:ECDHE+CHACHA20")
+        context.set_ecdh_curve("prime256v1")
     return context
