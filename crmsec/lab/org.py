@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import itertools
+import json
 import threading
 from collections import OrderedDict
 from dataclasses import dataclass
@@ -18,18 +19,27 @@ from crmsec.lab.soql import Query, SoqlError, Table, execute, parse, project
 from crmsec.lab.tooling import tooling_tables
 
 API_VERSION = "62.0"
-MAX_CURSORS = 64
+MAX_RESULTS = 64
+MAX_CACHED_BYTES = 128 * 1024 * 1024
 
 
 @dataclass(slots=True)
-class _Cursor:
+class _Result:
+    """One query's matching rows, kept so repeated queries and later pages cost nothing to find again."""
+
     query: Query
     indices: list[int]
     tooling: bool
+    locator: str
 
 
 class LabOrg:
-    """The in-memory org behind the lab server."""
+    """The in-memory org behind the lab server.
+
+    The data never changes after start, so a query's result is computed once and its pages are encoded
+    to JSON once: `query_page` answers a repeated query (or page) from bytes. Both caches are bounded
+    (results by count, pages by bytes), and locators stay valid as long as their result is cached.
+    """
 
     def __init__(self, posture: Posture, *, seed: int, users: int, contacts: int, now: datetime) -> None:
         self.posture = posture
@@ -44,7 +54,10 @@ class LabOrg:
             "Profile": self.data["Profile"],
             "PermissionSet": self.data["PermissionSet"],
         }
-        self._cursors: OrderedDict[str, _Cursor] = OrderedDict()
+        self._results: OrderedDict[tuple[bool, str], _Result] = OrderedDict()
+        self._locators: dict[str, _Result] = {}
+        self._pages: OrderedDict[tuple[str, int, int], bytes] = OrderedDict()
+        self._page_bytes = 0
         self._lock = threading.Lock()
         self._numbers = itertools.count(1)
 
@@ -53,67 +66,91 @@ class LabOrg:
         return self.tooling if tooling else self.data
 
     def query(self, text: str, *, tooling: bool, batch_size: int) -> dict[str, Any]:
-        """Run a SOQL query and return its first page (SoqlError on a bad query)."""
-        tables = self.tables(tooling=tooling)
-        query = parse(text, tables, now=self.now)
-        indices = execute(query, tables)
-        if query.count_only:
-            return self._page(query, [], total=len(indices), locator=None, start=0, tooling=tooling, batch=0)
-        locator = None
-        if len(indices) > batch_size:
-            with self._lock:
-                locator = f"01gLb{next(self._numbers):013d}"
-                self._cursors[locator] = _Cursor(query, indices, tooling)
-                while len(self._cursors) > MAX_CURSORS:
-                    self._cursors.popitem(last=False)
-        return self._page(
-            query, indices, total=len(indices), locator=locator, start=0, tooling=tooling, batch=batch_size
-        )
+        """Run a SOQL query and return its first page as a document (SoqlError on a bad query)."""
+        return self._page(self._result(text, tooling=tooling), start=0, batch=batch_size)
 
     def next_page(self, token: str, *, tooling: bool, batch_size: int) -> dict[str, Any]:
         """The page `<locator>-<start>` of an earlier query (SoqlError INVALID_QUERY_LOCATOR when unknown)."""
+        result, start = self._locate(token, tooling=tooling)
+        return self._page(result, start=start, batch=batch_size)
+
+    def query_page(self, text: str, *, tooling: bool, batch_size: int) -> bytes:
+        """`query` as JSON bytes, from the page cache when the same query was answered before."""
+        return self._encoded(self._result(text, tooling=tooling), start=0, batch=batch_size)
+
+    def next_page_bytes(self, token: str, *, tooling: bool, batch_size: int) -> bytes:
+        """`next_page` as JSON bytes, from the page cache when possible."""
+        result, start = self._locate(token, tooling=tooling)
+        return self._encoded(result, start=start, batch=batch_size)
+
+    def _result(self, text: str, *, tooling: bool) -> _Result:
+        key = (tooling, text)
+        with self._lock:
+            cached = self._results.get(key)
+            if cached is not None:
+                self._results.move_to_end(key)
+                return cached
+        tables = self.tables(tooling=tooling)
+        query = parse(text, tables, now=self.now)
+        result = _Result(query, execute(query, tables), tooling, f"01gLb{next(self._numbers):013d}")
+        with self._lock:
+            self._results[key] = result
+            self._locators[result.locator] = result
+            while len(self._results) > MAX_RESULTS:
+                _key, evicted = self._results.popitem(last=False)
+                self._locators.pop(evicted.locator, None)
+        return result
+
+    def _locate(self, token: str, *, tooling: bool) -> tuple[_Result, int]:
         locator, _, start_text = token.rpartition("-")
         with self._lock:
-            cursor = self._cursors.get(locator)
-        if cursor is None or cursor.tooling != tooling or not start_text.isdigit():
+            result = self._locators.get(locator)
+        if result is None or result.tooling != tooling or not start_text.isdigit():
             raise SoqlError("INVALID_QUERY_LOCATOR", "invalid query locator")
-        return self._page(
-            cursor.query,
-            cursor.indices,
-            total=len(cursor.indices),
-            locator=locator,
-            start=int(start_text),
-            tooling=tooling,
-            batch=batch_size,
-        )
+        return result, int(start_text)
 
-    def _page(
-        self,
-        query: Query,
-        indices: list[int],
-        *,
-        total: int,
-        locator: str | None,
-        start: int,
-        tooling: bool,
-        batch: int,
-    ) -> dict[str, Any]:
-        rows = self.tables(tooling=tooling)[query.object_name].rows
-        chosen = indices[start : start + batch]
+    def _encoded(self, result: _Result, *, start: int, batch: int) -> bytes:
+        key = (result.locator, start, batch)
+        with self._lock:
+            cached = self._pages.get(key)
+            if cached is not None:
+                self._pages.move_to_end(key)
+                return cached
+        payload = encode(self._page(result, start=start, batch=batch))
+        with self._lock:
+            self._pages[key] = payload
+            self._page_bytes += len(payload)
+            while self._page_bytes > MAX_CACHED_BYTES and len(self._pages) > 1:
+                _key, evicted = self._pages.popitem(last=False)
+                self._page_bytes -= len(evicted)
+        return payload
+
+    def _page(self, result: _Result, *, start: int, batch: int) -> dict[str, Any]:
+        query, total = result.query, len(result.indices)
+        if query.count_only:
+            return {"totalSize": total, "done": True, "records": []} | self._tooling_fields(result, total)
+        rows = self.tables(tooling=result.tooling)[query.object_name].rows
+        chosen = result.indices[start : start + batch]
         records = [project(rows[index], query, api_version=API_VERSION) for index in chosen]
-        done = start + len(chosen) >= len(indices)
+        done = start + len(chosen) >= total
         page: dict[str, Any] = {"totalSize": total, "done": done, "records": records}
-        if not done and locator is not None:
-            base = "/tooling" if tooling else ""
-            page["nextRecordsUrl"] = f"/services/data/v{API_VERSION}{base}/query/{locator}-{start + len(chosen)}"
-        elif locator is not None:
-            with self._lock:
-                self._cursors.pop(locator, None)
-        if tooling:
-            page.update({"size": total, "entityTypeName": query.object_name, "queryLocator": None})
-        return page
+        if not done:
+            base = "/tooling" if result.tooling else ""
+            page["nextRecordsUrl"] = f"/services/data/v{API_VERSION}{base}/query/{result.locator}-{start + len(chosen)}"
+        return page | self._tooling_fields(result, total)
+
+    @staticmethod
+    def _tooling_fields(result: _Result, total: int) -> dict[str, Any]:
+        if not result.tooling:
+            return {}
+        return {"size": total, "entityTypeName": result.query.object_name, "queryLocator": None}
 
     def record_count(self, object_name: str) -> int | None:
         """How many rows an object has (None when the org has no such object)."""
         table = self.data.get(object_name)
         return None if table is None else len(table.rows)
+
+
+def encode(document: Any) -> bytes:
+    """Compact UTF-8 JSON, as the lab sends it."""
+    return json.dumps(document, ensure_ascii=False, separators=(",", ":")).encode("utf-8")

@@ -22,7 +22,7 @@ from typing import Any
 from urllib.parse import parse_qs, unquote, urlsplit
 
 from crmsec.lab import metadata
-from crmsec.lab.org import API_VERSION, LabOrg
+from crmsec.lab.org import API_VERSION, LabOrg, encode
 from crmsec.lab.soql import SoqlError
 from crmsec.lab.tooling import describe
 
@@ -131,14 +131,17 @@ class LabHandler(BaseHTTPRequestHandler):
         resource = rest.removeprefix("/tooling")
         try:
             if method == "GET":
-                return self._get(resource, query, tooling=tooling)
+                return self._get(resource, query, tooling=tooling, encoded=True)
             if resource in ("/composite", "/composite/batch"):
                 return self._composite(resource, body, tooling=tooling)
         except SoqlError as error:
             return 400, [{"errorCode": error.code, "message": str(error)}]
         return 404, [{"errorCode": "NOT_FOUND", "message": "The requested resource does not exist"}]
 
-    def _get(self, resource: str, query: dict[str, list[str]], *, tooling: bool) -> tuple[int, Any]:
+    def _get(
+        self, resource: str, query: dict[str, list[str]], *, tooling: bool, encoded: bool = False
+    ) -> tuple[int, Any]:
+        """(status, document) of a GET; with `encoded`, query pages come as cached JSON bytes."""
         org = self.state.org
         if resource in ("/", ""):
             return 200, {
@@ -147,9 +150,14 @@ class LabHandler(BaseHTTPRequestHandler):
             }
         if resource in ("/query", "/query/", "/queryAll"):
             text = (query.get("q") or [""])[0]
+            if encoded:
+                return 200, org.query_page(text, tooling=tooling, batch_size=self._batch_size())
             return 200, org.query(text, tooling=tooling, batch_size=self._batch_size())
         if resource.startswith("/query/"):
-            return 200, org.next_page(resource.removeprefix("/query/"), tooling=tooling, batch_size=self._batch_size())
+            token = resource.removeprefix("/query/")
+            if encoded:
+                return 200, org.next_page_bytes(token, tooling=tooling, batch_size=self._batch_size())
+            return 200, org.next_page(token, tooling=tooling, batch_size=self._batch_size())
         if resource == "/limits":
             return 200, {
                 "DailyApiRequests": {
@@ -269,7 +277,7 @@ class LabHandler(BaseHTTPRequestHandler):
         fault: str | None = None,
         headers: dict[str, str] | None = None,
     ) -> None:
-        payload = json.dumps(document, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
+        payload = document if isinstance(document, bytes) else encode(document)
         self._send(status, payload, "application/json;charset=UTF-8", count=count, fault=fault, headers=headers)
 
     def _send(

@@ -350,19 +350,26 @@ def parse(text: str, tables: Mapping[str, Table], *, now: datetime) -> Query:
 
 
 def execute(query: Query, tables: Mapping[str, Table]) -> list[int]:
-    """The indices of the matching rows, ordered, offset and limited (rows are fetched again per page)."""
+    """The indices of the matching rows, ordered, offset and limited (rows are fetched again per page).
+
+    Each row is generated once here: the filter and the sort keys are read from the same fetch.
+    """
     table = next(table for name, table in tables.items() if name.lower() == query.object_name.lower())
     rows = table.rows
-    matched = [index for index in range(len(rows)) if query.where is None or query.where(rows[index])]
-    for path, descending, nulls_last in reversed(query.order_by):
-        keyed = [(index, _get(rows[index], path)) for index in matched]
-        present = [pair for pair in keyed if pair[1] is not None]
-        missing = [index for index, value in keyed if value is None]
-        present.sort(key=lambda pair: _sort_key(pair[1]), reverse=descending)
-        ordered = [index for index, _value in present]
-        matched = ordered + missing if nulls_last else missing + ordered
-    matched = matched[query.offset :]
-    return matched[: query.limit] if query.limit is not None else matched
+    paths = [path for path, _descending, _nulls_last in query.order_by]
+    matched: list[tuple[int, tuple[Any, ...]]] = []
+    for index in range(len(rows)):
+        row = rows[index]
+        if query.where is None or query.where(row):
+            matched.append((index, tuple(_get(row, path) for path in paths)))
+    for position in reversed(range(len(paths))):
+        _path, descending, nulls_last = query.order_by[position]
+        present = [entry for entry in matched if entry[1][position] is not None]
+        missing = [entry for entry in matched if entry[1][position] is None]
+        present.sort(key=lambda entry: _sort_key(entry[1][position]), reverse=descending)
+        matched = present + missing if nulls_last else missing + present
+    indices = [index for index, _keys in matched[query.offset :]]
+    return indices[: query.limit] if query.limit is not None else indices
 
 
 def _sort_key(value: Any) -> Any:
