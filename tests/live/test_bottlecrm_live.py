@@ -11,6 +11,7 @@ import json
 import os
 import secrets
 import subprocess
+import sys
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -209,6 +210,27 @@ def test_token_checks_fail_the_careless_deployment_and_pass_the_careful_one(
     assert set(careful_scan.statuses("CRM-INT-006").values()) == {Status.PASS}
     careful_keys = {key["name"]: key for key in careful_scan.snapshot.values()["integrations.api_keys"]}
     assert careful_keys["organization API key"]["active"] is False
+
+
+def test_the_cli_scan_gates_the_careless_deployment_and_leaks_no_token(
+    servers: dict[str, Deployment], tmp_path: Path
+) -> None:
+    deployment = servers["careless"]
+    assert deployment.credentials is not None
+    token = json.loads(deployment.credentials.read_text(encoding="utf-8"))["jwt"]
+    out = tmp_path / "report"
+    crmsec = Path(sys.executable).parent / "crmsec"
+    command = [str(crmsec), "scan", "--platform", "bottlecrm", "--url", deployment.url, "--option", "auth=jwt",
+               "--out", str(out), "--format", "md", "--fail-on", "critical"]  # fmt: skip
+    environment = {**os.environ, "CRMSEC_TOKEN": token}
+    done = subprocess.run(command, capture_output=True, text=True, env=environment, check=False, timeout=300)
+    assert done.returncode == 1, done.stderr  # CRM-CFG-002 (critical) fails the gate
+    report = json.loads((out / "report.json").read_text(encoding="utf-8"))
+    statuses = {(finding["check_id"], finding["resource"]): finding["status"] for finding in report["findings"]}
+    assert statuses[("CRM-CFG-002", "organization")] == "FAIL"
+    assert token not in done.stdout + done.stderr
+    for written in out.rglob("*"):
+        assert not written.is_file() or token not in written.read_text(encoding="utf-8", errors="replace"), written
 
 
 def test_audit_log_retention_is_manual_without_facts(careless_scan: Scan, careful_scan: Scan) -> None:
