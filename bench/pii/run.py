@@ -9,7 +9,8 @@ Measures, in one run and one process (one core):
   * column level: `classify_column` on a random sample of rows under English, Chinese and opaque headers;
   * Presidio (pattern recognizers, `no_op` NLP engine, column name passed as context) against crmsec (b)
     on the first --presidio-rows rows: per-category F1 and throughput.
-Results print as Markdown; nothing is asserted. Never run by pytest.
+Times are CPU seconds of this single-threaded process (`time.process_time`), so other jobs on a shared
+machine do not inflate them. Results print as Markdown; nothing is asserted. Never run by pytest.
 """
 
 from __future__ import annotations
@@ -58,9 +59,9 @@ def load(data: Path, truth: Path) -> tuple[list[str], list[list[str]], list[dict
 def timed_predictions(
     header: list[str], rows: list[list[str]], predict: Predictor
 ) -> tuple[list[list[set[str]]], float]:
-    start = time.perf_counter()
+    start = time.process_time()
     predictions = [[predict(field, value) for field, value in zip(header, row, strict=True)] for row in rows]
-    return predictions, time.perf_counter() - start
+    return predictions, time.process_time() - start
 
 
 def scores(
@@ -147,7 +148,6 @@ def column_level(
         wrong = []
         for index, field in enumerate(header):
             expected = set().union(*(set(truths[i][field]) for i in picked))
-            time.perf_counter()
             result = classify_column(names[index], (rows[i][index] for i in picked))
             found = set(result.categories)
             tp, fp, fn = tp + len(found & expected), fp + len(found - expected), fn + len(expected - found)
@@ -204,13 +204,13 @@ def main() -> None:
 
     predicted_a, seconds_a = timed_predictions(header, rows, value_only)
     predicted_b, seconds_b = timed_predictions(header, rows, in_context)
-    start = time.perf_counter()
+    start = time.process_time()
     scan_file(arguments.data, sample=0)
-    seconds_scan = time.perf_counter() - start
+    seconds_scan = time.process_time() - start
     score_a, score_b = scores(header, truths, predicted_a), scores(header, truths, predicted_b)
 
     print(f"Corpus: {len(rows)} rows x {len(header)} columns = {cells} cells.\n")
-    print("| run | seconds | cells/s |\n|---|---:|---:|")
+    print("| run | CPU seconds | cells/s (one core) |\n|---|---:|---:|")
     for name, seconds in (
         ("crmsec detect_value (value only)", seconds_a),
         ("crmsec with column name (evidence_categories)", seconds_b),
@@ -239,7 +239,7 @@ def compare_presidio(
         f"\nPresidio {version} (pattern recognizers, no_op NLP engine, column name as context) vs crmsec "
         f"on the first {len(rows)} rows ({cells} cells):\n"
     )
-    print("| tool | seconds | cells/s |\n|---|---:|---:|")
+    print("| tool | CPU seconds | cells/s (one core) |\n|---|---:|---:|")
     print(f"| crmsec (with column name) | {seconds_c:.2f} | {cells / seconds_c:,.0f} |")
     print(f"| Presidio | {seconds_p:.2f} | {cells / seconds_p:,.0f} |")
     print(f"\nThroughput ratio crmsec / Presidio: {seconds_p / seconds_c:.0f}x\n")

@@ -233,6 +233,8 @@ def phone_valid(candidate: str, digits: str) -> bool:
     if not 7 <= len(digits) <= 15:
         return False
     stripped = candidate.lstrip("(")
+    if candidate == digits and digits.startswith("00") and len(digits) < 11:
+        return False  # a bare 00-led run this short is an account or passport number, not "+CC ..."
     if stripped.startswith("+") or stripped.startswith("00"):
         international = "+" + (digits[2:] if stripped.startswith("00") else digits)
         return _valid_in(international, None)

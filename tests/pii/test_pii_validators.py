@@ -136,6 +136,7 @@ def test_ipv6(text: str, valid: bool) -> None:
         ("12800138000", False),  # no PRC mobile starts with 12
         ("4155550123", False),  # bare 10 digits: could be any order number
         ("012345678", False),  # bare 0-led 9 digits
+        ("006123456", False),  # bare 00-led 9 digits (a passport number, not +61...)
     ],
 )
 def test_phone_shapes(candidate: str, valid: bool) -> None:
