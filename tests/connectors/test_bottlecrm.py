@@ -121,6 +121,8 @@ def mock_bottlecrm(
         side_effect=lambda r: _org_settings(r, weak_key=weak_key, org_key_auth=org_key_auth)
     )
     router.get(path="/api/org/api-key/").mock(return_value=httpx.Response(200, json={"api_key": ORG_KEY}))
+    own_profile = {"user_obj": {"user_details": {"id": ADMIN_ID}}}
+    router.get(path="/api/profile/").mock(return_value=httpx.Response(200, json=own_profile))
     router.route(method="OPTIONS", path="/api/org/settings/").mock(
         return_value=httpx.Response(200, headers={"access-control-allow-origin": "*"} if careless else {})
     )
@@ -243,8 +245,6 @@ async def test_403_on_one_endpoint_is_a_permission_denied_evidence_error() -> No
         mock_bottlecrm(router)
         router.get(path="/api/users/").mock(return_value=httpx.Response(403, json={"errors": "Permission Denied"}))
         router.get(path="/api/org/tokens/").mock(return_value=httpx.Response(403, json={"detail": "denied"}))
-        router.get(path="/api/profile/").mock(return_value=httpx.Response(200, json={
-            "user_obj": {"user_details": {"id": ADMIN_ID}}}))  # fmt: skip
         snapshot = await collect()
     users, keys = snapshot.items["identity.users"], snapshot.items["integrations.api_keys"]
     assert users.error is not None and users.error.reason is Reason.PERMISSION_DENIED
@@ -356,3 +356,20 @@ def test_forged_token_has_simplejwt_claims() -> None:
     claims = json.loads(base64.urlsafe_b64decode(token.split(".")[1] + "=="))
     assert claims["token_type"] == "access" and claims["user_id"] == ADMIN_ID and claims["org_id"] == ORG_ID
     assert claims["exp"] - claims["iat"] == 120 and _signed_with(token, "k") and not _signed_with(token, "other")
+
+
+@pytest.mark.anyio
+async def test_only_requested_keys_are_collected() -> None:
+    target = Target(platform="bottlecrm", url=BASE, secret=Secret(TOKEN), options={"auth": "jwt"})
+    recorder = Recorder(requested=["org.info", "platform.config"])
+    with respx.mock(base_url=BASE, assert_all_called=False) as router:
+        mock_bottlecrm(router)
+        async with make_client(target) as client:
+            await BottleCrmConnector().collect(target, client, recorder)
+        paths = {call.request.url.path for call in router.calls}
+    assert recorder.keys == ["org.info", "platform.config"]
+    assert (
+        recorder.build(target, connector="c", connector_version="v").values()["platform.config"]["secret_key_weak"]
+        is False
+    )
+    assert not paths & {"/api/org/tokens/", "/api/org/audit-log/", "/api/contacts/", "/schema/"}

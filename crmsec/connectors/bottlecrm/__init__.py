@@ -21,7 +21,9 @@ Keys BottleCRM has no notion of are recorded as `not_supported`. Options: `auth=
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Coroutine
 from pathlib import Path
+from typing import Any
 
 import anyio
 import httpx
@@ -127,15 +129,15 @@ async def _collect_directory(
     return users
 
 
-async def _record(recorder: Recorder, key: str, path: str, pending: object, *, denied: str = "") -> JsonValue:
+async def _record(
+    recorder: Recorder, key: str, path: str, pending: Coroutine[Any, Any, JsonValue], *, denied: str = ""
+) -> JsonValue:
     """Await `pending` and record its value, or the connector error, under `key`."""
     if not recorder.wants(key):
-        close = getattr(pending, "close", None)
-        if callable(close):
-            close()
+        pending.close()
         return None
     try:
-        value = await pending  # type: ignore[misc]
+        value = await pending
     except TargetError:
         raise
     except ConnectorError as error:
