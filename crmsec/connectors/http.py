@@ -79,7 +79,7 @@ logger = logging.getLogger(__name__)
 USER_AGENT = f"crmsec/{__version__}"
 REDIRECT_STATUSES = frozenset({301, 302, 303, 307, 308})
 MAX_REDIRECTS = 5
-DEFAULT_MAX_CONNECTIONS = 10
+DEFAULT_MAX_CONNECTIONS = 16
 
 ErrorClassifier = Callable[[int, bytes], Reason | None]
 """Maps (status, capped error body) to a reason, e.g. Salesforce's 403 REQUEST_LIMIT_EXCEEDED."""
@@ -90,7 +90,7 @@ def make_client(target: Target, *, timeout: float = 30.0, max_connections: int |
     timeouts, connection reuse, no automatic redirects and a `crmsec/<version>` User-Agent.
 
     The pool holds at least as many connections as the target's `concurrency` option asks for (default
-    10), so concurrent calls are not queued behind the pool. There is deliberately no way to turn
+    16), so concurrent calls are not queued behind the pool. There is deliberately no way to turn
     verification off; a private CA goes in `--ca-bundle`.
     """
     connections = max_connections or max(DEFAULT_MAX_CONNECTIONS, _concurrency(target))

@@ -86,7 +86,7 @@ class SalesforceApi:
         auth: httpx.Auth,
         stats: ApiStats,
         budget: Budget,
-        concurrency: int = 8,
+        concurrency: int = 16,
         api_version: str = DEFAULT_API_VERSION,
         sleeper: Sleeper = asyncio.sleep,
         policy: RetryPolicy | None = None,

@@ -13,6 +13,7 @@ import random
 import re
 from collections import Counter
 from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
@@ -45,6 +46,14 @@ _COUNTRY_ALIASES = {
     "prc": "china",
     "cn": "china",
 }
+
+
+@dataclass(frozen=True, slots=True)
+class Sampled:
+    """One object's sample reduced to evidence: `data.samples` entries and its `data.quality` entry."""
+
+    samples: list[dict[str, Any]]
+    quality: dict[str, Any]
 
 
 def schema_object(

@@ -7,7 +7,7 @@ Each key names the fetches it needs; when a required fetch failed, the key recor
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Callable
+from collections.abc import Callable, Collection
 from datetime import datetime, timedelta
 from typing import Any
 
@@ -28,11 +28,10 @@ class _Missing(Exception):
 class EvidenceBuilder:
     """Builds every evidence key from fetch outcomes."""
 
-    def __init__(self, results: dict[str, Any], *, api_version: str, now: datetime, sample_seed: int) -> None:
+    def __init__(self, results: dict[str, Any], *, api_version: str, now: datetime) -> None:
         self.results = results
         self.api_version = api_version
         self.now = now
-        self.seed = sample_seed
         self._model: identity.PermissionModel | None = None
 
     def need(self, name: str) -> Any:
@@ -54,9 +53,9 @@ class EvidenceBuilder:
             raise _Missing(body)
         return body.get("records", []) if isinstance(body, dict) else []
 
-    def record(self, recorder: Recorder) -> None:
-        """Record every key (values, or errors with the failing fetch's reason)."""
-        builders: dict[str, tuple[str, Callable[[], Any]]] = {
+    def builders(self) -> dict[str, tuple[str, Callable[[], Any]]]:
+        """Evidence key -> (what it is read from, for the source; the function building its value)."""
+        return {
             "org.info": ("Organization", self.org_info),
             "access.org_defaults": ("Organization", lambda: identity.org_defaults(self.organization())),
             "identity.users": ("User", self.users),
@@ -79,13 +78,22 @@ class EvidenceBuilder:
             "platform.health_check": ("SecurityHealthCheck", self.health),
             "usage.activity": ("User, LoginHistory", self.usage),
         }
-        for key, (what, build) in builders.items():
-            if not recorder.wants(key):
-                continue
-            try:
-                recorder.add(key, build(), source=f"salesforce {what}")
-            except _Missing as missing:
-                recorder.fail_from(key, missing.error)
+
+    def record_key(self, recorder: Recorder, key: str) -> None:
+        """Record one key (its value, or the error of the fetch it needed)."""
+        what, build = self.builders()[key]
+        if not recorder.wants(key):
+            return
+        try:
+            recorder.add(key, build(), source=f"salesforce {what}")
+        except _Missing as missing:
+            recorder.fail_from(key, missing.error)
+
+    def record(self, recorder: Recorder, *, done: Collection[str] = ()) -> None:
+        """Record every key not in `done` (values, or errors with the failing fetch's reason)."""
+        for key in self.builders():
+            if key not in done:
+                self.record_key(recorder, key)
         recorder.fail(
             "integrations.api_keys",
             Reason.NOT_SUPPORTED,
@@ -257,22 +265,18 @@ class EvidenceBuilder:
             raise _Missing(first_error)
         return sorted(objects, key=lambda entry: str(entry["name"]))
 
-    def _sampled(self) -> dict[str, tuple[list[str], list[dict[str, Any]]]]:
+    def _sampled(self) -> dict[str, data.Sampled]:
         outcomes = self.need("samples")
-        good = {name: value for name, value in outcomes.items() if not isinstance(value, ConnectorError)}
+        good = {name: value for name, value in outcomes.items() if isinstance(value, data.Sampled)}
         if not good:
             raise _Missing(next(iter(outcomes.values())))
         return good
 
     def samples(self) -> list[dict[str, Any]]:
-        return [
-            entry
-            for name, (fields, rows) in sorted(self._sampled().items())
-            for entry in data.samples(name, fields, rows, seed=self.seed)
-        ]
+        return [entry for _name, sampled in sorted(self._sampled().items()) for entry in sampled.samples]
 
     def quality(self) -> list[dict[str, Any]]:
-        return [data.quality(name, rows, now=self.now) for name, (_fields, rows) in sorted(self._sampled().items())]
+        return [sampled.quality for _name, sampled in sorted(self._sampled().items())]
 
     def health(self) -> dict[str, Any]:
         check = self.records("tooling", "check")
