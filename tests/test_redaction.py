@@ -35,6 +35,7 @@ from crmsec.redaction import RedactingFilter, mask, scrub_headers, scrub_text, s
         ("", None, ""),
         ("hello", "not-a-category", "h***"),
         ("not an email", "email", "n***"),
+        ("* 0", "person_name", "**** 0***"),
     ],
 )
 def test_mask_examples(value: str, category: str | None, expected: str) -> None:

@@ -52,6 +52,7 @@ _EN_PATTERNS: tuple[tuple[Category, tuple[tuple[str, ...], ...]], ...] = (
     (
         Category.PAYMENT_CARD,
         (
+            ("card",),
             ("card", "number"),
             ("card", "no"),
             ("card", "num"),

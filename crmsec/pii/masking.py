@@ -28,7 +28,7 @@ _MASKED_FORMS = re.compile(
     r"|\*{4,}[0-9A-Z]{2}"  # passport
     r"|\d{1,3}(?:\.\*){3}|[0-9a-f]{1,4}:\*{4}"  # IPv4, IPv6
     r"|\d{4}-\*\*-\*\*"  # date of birth
-    r"|[\u4e00-\u9fff]\*{1,3}|[^\s*]\*{3}(?: [^\s*]\*{3})+"  # person names
+    r"|[\u4e00-\u9fff]\*{1,3}|\S\*{3}(?: \S\*{3})+"  # person names
 )
 _EMAIL = re.compile(r"([^\s@]+)@([^\s@]+)\.([A-Za-z]{2,24})")
 
