@@ -22,6 +22,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 from crmsec.errors import InputError
+from crmsec.lab import oauth
 from crmsec.lab.certs import make_certificates
 from crmsec.lab.org import LabOrg
 from crmsec.lab.scenarios import SCENARIOS
@@ -52,6 +53,9 @@ class LabConfig:
     api_used: int = 1_000
     tls: str = "modern"
     now: datetime = field(default_factory=_today)
+    jwt_public_key: bytes | None = None
+    """PEM of the RSA public key whose private half may sign JWT bearer assertions (consumer key
+    `crmsec.lab.oauth.CLIENT_ID`); without it the token endpoint refuses the JWT grant."""
 
     def validate(self) -> None:
         """Raise InputError on a value the lab cannot run with."""
@@ -63,6 +67,11 @@ class LabConfig:
             raise InputError("--fault-rate must be between 0 and 1")
         if self.tls not in ("modern", "legacy"):
             raise InputError("--tls must be modern or legacy")
+        if self.jwt_public_key is not None:
+            try:
+                oauth.load_public_key(self.jwt_public_key)
+            except ValueError as error:
+                raise InputError("the lab's JWT public key is not an RSA public key in PEM") from error
 
 
 class Lab:
@@ -81,6 +90,10 @@ class Lab:
         self.state = ServerState(
             token=self.token,
             org=org,
+            oauth=oauth.OAuthSettings(
+                client_secret=self.token,
+                jwt_public_key=oauth.load_public_key(config.jwt_public_key) if config.jwt_public_key else None,
+            ),
             latency_seconds=config.latency_ms / 1000.0,
             fault_rate=config.fault_rate,
             expire_after=config.expire_after,
@@ -101,8 +114,8 @@ class Lab:
         return f"https://{shown}:{port}"
 
     def announcement(self) -> dict[str, str]:
-        """What `crmsec lab serve` prints: url, CA bundle path and the token."""
-        return {"url": self.url, "ca_bundle": str(self.ca_bundle), "token": self.token}
+        """What `crmsec lab serve` prints: url, CA bundle path, the token (also the client secret), client id."""
+        return {"url": self.url, "ca_bundle": str(self.ca_bundle), "token": self.token, "client_id": oauth.CLIENT_ID}
 
     def serve_forever(self) -> None:
         """Serve in the current thread until `stop()`."""

@@ -21,7 +21,7 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
 from urllib.parse import parse_qs, unquote, urlsplit
 
-from crmsec.lab import metadata
+from crmsec.lab import metadata, oauth
 from crmsec.lab.org import API_VERSION, LabOrg, encode
 from crmsec.lab.soql import SoqlError
 from crmsec.lab.tooling import describe
@@ -37,6 +37,7 @@ class ServerState:
 
     token: str
     org: LabOrg
+    oauth: oauth.OAuthSettings
     latency_seconds: float = 0.0
     fault_rate: float = 0.0
     expire_after: int | None = None
@@ -226,10 +227,9 @@ class LabHandler(BaseHTTPRequestHandler):
 
     def _token(self, body: bytes) -> None:
         form = {key: values[0] for key, values in parse_qs(body.decode("utf-8", "replace")).items()}
-        if form.get("grant_type") != "client_credentials" or form.get("client_secret") != self.state.token:
-            return self._json(
-                400, {"error": "invalid_client", "error_description": "invalid client credentials"}, count=False
-            )
+        status, document = oauth.grant(form, self.state.oauth, now=time.time())
+        if status != 200:
+            return self._json(status, document, count=False)
         self._json(
             200,
             {

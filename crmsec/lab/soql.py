@@ -206,11 +206,11 @@ class _Parser:
         path = self.path(self.expect("word"))
         if self.keyword("NOT"):
             self.expect("word", "IN")
-            values = self._value_list()
-            return lambda record: _get(record, path) not in values
+            values = [_folded(value) for value in self._value_list()]
+            return lambda record: _folded(_get(record, path)) not in values
         if self.keyword("IN"):
-            values = self._value_list()
-            return lambda record: _get(record, path) in values
+            values = [_folded(value) for value in self._value_list()]
+            return lambda record: _folded(_get(record, path)) in values
         if self.keyword("LIKE"):
             pattern = _like_pattern(self._literal())
             return lambda record: isinstance(value := _get(record, path), str) and bool(pattern.fullmatch(value))
@@ -291,6 +291,11 @@ def _get(record: Record | None, path: tuple[str, ...]) -> Any:
             return None
         value = value.get(segment)
     return value
+
+
+def _folded(value: Any) -> Any:
+    """Strings compare case-insensitively in SOQL (`=`, `IN`), as in Salesforce."""
+    return value.lower() if isinstance(value, str) else value
 
 
 def _comparable(value: Any, literal: Any) -> tuple[Any, Any]:

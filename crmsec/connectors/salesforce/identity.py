@@ -6,6 +6,7 @@ permissions are the union of their profile's and their assigned permission sets'
 
 from __future__ import annotations
 
+import sys
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
@@ -73,6 +74,7 @@ class PermissionModel:
     sets: dict[str, dict[str, Any]] = field(default_factory=dict)
     profile_set: dict[str, str] = field(default_factory=dict)
     assignments: dict[str, list[str]] = field(default_factory=dict)
+    _grants: dict[tuple[str, tuple[str, ...]], Grants] = field(default_factory=dict)
 
     @classmethod
     def build(
@@ -107,10 +109,46 @@ class PermissionModel:
         extra = [self.sets[set_id] for set_id in self.assignments.get(user_id, []) if set_id in self.sets]
         return ([owned] if owned else []) + extra
 
+    def grants(self, user_id: str, profile_id: str | None) -> Grants:
+        """What a user's permission sets add up to; users with the same sets share one (immutable) value."""
+        key = (profile_id or "", tuple(self.assignments.get(user_id, ())))
+        cached = self._grants.get(key)
+        if cached is None:
+            sets = self.for_user(user_id, profile_id)
+            permissions = sorted({permission for entry in sets for permission in entry["permissions"]})
+            cached = Grants(
+                permissions=permissions,
+                permission_sets=sorted(entry["name"] for entry in sets if not entry["owned_by_profile"]),
+                api_only=any(entry["api_only"] for entry in sets),
+                force_mfa=any(entry["force_mfa"] for entry in sets),
+            )
+            self._grants[key] = cached
+        return cached
+
+
+@dataclass(frozen=True, slots=True)
+class Grants:
+    """The permissions and standalone permission sets one user holds (lists shared between users: read only)."""
+
+    permissions: list[str]
+    permission_sets: list[str]
+    api_only: bool
+    force_mfa: bool
+
+
+_SHARED_FIELDS = frozenset({"UserType", "ProfileId", "Profile.Name", "UserRole.Name"})
+
 
 def compact_user(record: Mapping[str, Any]) -> tuple[Any, ...]:
-    """A user record reduced to the fields we keep, as a tuple (50,000 users stay small in memory)."""
-    return tuple(nested(record, name) for name in USER_FIELDS)
+    """A user record reduced to the fields we keep, as a tuple (50,000 users stay small in memory).
+
+    Profile, role and type names repeat across users and are interned, so they are stored once.
+    """
+    return tuple(
+        sys.intern(value) if name in _SHARED_FIELDS and isinstance(value := nested(record, name), str)
+        else nested(record, name)
+        for name in USER_FIELDS
+    )  # fmt: skip
 
 
 def normalize_user(
@@ -119,10 +157,8 @@ def normalize_user(
     """One `identity.users` entry."""
     row = dict(zip(USER_FIELDS, compact, strict=True))
     user_id = str(row["Id"])
-    sets = model.for_user(user_id, row["ProfileId"])
-    permissions = sorted({permission for entry in sets for permission in entry["permissions"]})
-    api_only = any(entry["api_only"] for entry in sets)
-    force_mfa = any(entry["force_mfa"] for entry in sets)
+    grants = model.grants(user_id, row["ProfileId"])
+    permissions, api_only, force_mfa = grants.permissions, grants.api_only, grants.force_mfa
     raw_type = str(row["UserType"] or "")
     user_type = "integration" if api_only else USER_TYPES.get(raw_type, "portal" if raw_type else "standard")
     required = True if org_mfa_required or force_mfa else (None if org_mfa_required is None else False)
@@ -136,7 +172,7 @@ def normalize_user(
         "last_login_at": iso(row["LastLoginDate"]),
         "profile": row["Profile.Name"],
         "role": row["UserRole.Name"],
-        "permission_sets": sorted(entry["name"] for entry in sets if not entry["owned_by_profile"]),
+        "permission_sets": grants.permission_sets,
         "permissions": permissions,
         "is_admin": bool(ADMIN_PERMISSIONS.intersection(permissions)),
         "mfa_registered": None if mfa_registered is None else user_id in mfa_registered,
