@@ -20,8 +20,8 @@ from crmsec.lab import LabConfig, start_lab
 from crmsec.lab.oauth import CLIENT_ID
 from crmsec.target import Secret, Target
 
-CANARY = "canary-client-secret-4f9c1e"  # noqa: S105 -- a test value whose absence we assert
-TOKEN_URL = "https://org.example.test/services/oauth2/token"  # noqa: S105 -- a URL
+CANARY = "canary-client-secret-4f9c1e"
+TOKEN_URL = "https://org.example.test/services/oauth2/token"
 KEYS = ("org.info", "identity.users")
 
 
@@ -83,9 +83,9 @@ async def test_jwt_signed_by_another_key_is_refused_by_the_lab(
     key_file.write_bytes(
         other.private_bytes(serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8, serialization.NoEncryption())
     )
-    with start_lab(LabConfig(users=10, contacts=10, jwt_public_key=key_pair[2])) as lab:
-        with pytest.raises(TargetError) as caught:
-            await engine.collect(_lab_target(lab, auth="jwt", jwt_key_file=str(key_file)), keys=KEYS)
+    lab_config = LabConfig(users=10, contacts=10, jwt_public_key=key_pair[2])
+    with start_lab(lab_config) as lab, pytest.raises(TargetError) as caught:
+        await engine.collect(_lab_target(lab, auth="jwt", jwt_key_file=str(key_file)), keys=KEYS)
     assert caught.value.reason is Reason.AUTHENTICATION_FAILED
     assert "HTTP 400" in str(caught.value)
 
@@ -168,8 +168,14 @@ def _segment(text: str) -> dict[str, object]:
 
 def test_jwt_assertion_is_rs256_with_the_salesforce_claims(key_pair: tuple[rsa.RSAPrivateKey, bytes, bytes]) -> None:
     key = key_pair[0]
-    flow = JwtBearerAuth(TOKEN_URL, client_id=Secret("consumer-key"), username="scanner@example.test",
-                         audience="https://test.salesforce.com", private_key=key, clock=lambda: 1_000_000.0)  # fmt: skip
+    flow = JwtBearerAuth(
+        TOKEN_URL,
+        client_id=Secret("consumer-key"),
+        username="scanner@example.test",
+        audience="https://test.salesforce.com",
+        private_key=key,
+        clock=lambda: 1_000_000.0,
+    )
     header, claims, signature = flow.assertion().split(".")
     assert _segment(header) == {"alg": "RS256", "typ": "JWT"}
     assert _segment(claims) == {"iss": "consumer-key", "sub": "scanner@example.test",

@@ -74,7 +74,7 @@ def test_datetimes_are_projected_in_the_wire_format() -> None:
     ],
 )
 def test_where(where: str, expected: list[str]) -> None:
-    assert ids(f"SELECT Id FROM User WHERE {where}") == expected  # noqa: S608 -- test input
+    assert ids(f"SELECT Id FROM User WHERE {where}") == expected
 
 
 def test_order_by_limit_and_offset() -> None:
