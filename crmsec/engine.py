@@ -171,7 +171,8 @@ def run_checks(
     return results
 
 
-def _record(spec: CheckSpec, finding: Finding, snapshot: EvidenceSnapshot) -> FindingRecord:
+def record_finding(spec: CheckSpec, finding: Finding, snapshot: EvidenceSnapshot) -> FindingRecord:
+    """A check's finding as reported: with the check's id and metadata and its evidence references."""
     references = tuple(
         EvidenceRef(key, snapshot.items[key].sha256)
         for key in (*spec.requires, *spec.optional)
@@ -240,7 +241,7 @@ def evaluate(
     specs = select_checks(profile, catalogue.checks.values())
     results = run_checks(specs, snapshot, profile, options)
     records = sorted(
-        [_record(spec, finding, snapshot) for spec, finding in results] + _plugin_findings(catalogue),
+        [record_finding(spec, finding, snapshot) for spec, finding in results] + _plugin_findings(catalogue),
         key=lambda record: (record.check_id, record.resource, record.message),
     )
     baseline = options.gate.baseline_fingerprints

@@ -17,13 +17,12 @@ from pathlib import Path
 from typing import Any
 
 from crmsec import __version__
-from crmsec.engine import EvaluationOptions, run_checks
+from crmsec.engine import EvaluationOptions, record_finding, run_checks
 from crmsec.errors import Reason
 from crmsec.evidence import EvidenceItem, EvidenceSnapshot, SnapshotMetadata
 from crmsec.profiles import Profile
 from crmsec.registry import Catalogue, load_catalogue
-from crmsec.report.build import fingerprint
-from crmsec.report.model import EvidenceRef, FindingRecord
+from crmsec.report.model import FindingRecord
 
 FIXED_TIME = "2026-01-01T00:00:00Z"
 
@@ -67,20 +66,4 @@ def run_check(
     spec = (catalogue or _builtin_catalogue()).get(check_id)
     profile = Profile(name="test", description="", sha256="0" * 64, sources=(), check_parameters={check_id: params})
     results = run_checks([spec], snapshot, profile, EvaluationOptions())
-    return [
-        FindingRecord(
-            check_id=spec.id,
-            slug=spec.slug,
-            title=spec.title,
-            dimension=spec.dimension,
-            severity=spec.severity,
-            status=finding.status,
-            resource=finding.resource,
-            message=finding.message,
-            details=dict(finding.details),
-            reason=finding.reason,
-            evidence=tuple(EvidenceRef(k, snapshot.items[k].sha256) for k in spec.requires if k in snapshot.items),
-            fingerprint=fingerprint(spec.id, finding.resource),
-        )
-        for _, finding in results
-    ]
+    return [record_finding(spec, finding, snapshot) for _, finding in results]
