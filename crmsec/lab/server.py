@@ -16,6 +16,7 @@ import socket
 import ssl
 import threading
 import time
+import warnings
 from dataclasses import dataclass
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
@@ -367,7 +368,9 @@ def tls_context(certificate: str, private_key: str, *, profile: str) -> ssl.SSLC
     context = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
     context.load_cert_chain(certificate, private_key)
     if profile == "legacy":
-        context.minimum_version = ssl.TLSVersion.TLSv1
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore", DeprecationWarning)  # the deprecated protocol is the point here
+            context.minimum_version = ssl.TLSVersion.TLSv1
         context.set_ciphers("ALL:@SECLEVEL=0")
     else:
         # Mozilla's "intermediate" configuration: TLS 1.2+, forward-secret AEAD suites, common curves only.
