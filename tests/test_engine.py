@@ -269,3 +269,33 @@ def test_same_inputs_give_byte_identical_reports() -> None:
 def test_report_round_trips(tmp_path: Path) -> None:
     report = evaluate(BAD, [timeout_check, crashing])
     assert Report.from_json(json.loads(report.to_bytes())) == report
+
+
+from hypothesis import given, settings  # noqa: E402 -- property tests at the end of the module
+from hypothesis import strategies as st  # noqa: E402
+
+waiver_strategy = st.builds(
+    Waiver,
+    st.sampled_from(["T-AUTH-00*", "T-AUTH-001", "T-AUTH-002", "*", "T-NONE-001"]),
+    st.sampled_from(["*", "organization", "org*", "user:*"]),
+    st.just("owner"),
+    st.just("why"),
+    st.dates(min_value=dt.date(2025, 1, 1), max_value=dt.date(2027, 12, 31)),
+)
+
+
+@settings(max_examples=60, deadline=None)
+@given(st.lists(waiver_strategy, max_size=4), st.integers(min_value=1, max_value=300))
+def test_waiving_never_hides_a_finding(waivers: list[Waiver], minutes: int) -> None:
+    values = {"auth.session_settings": {"idle_timeout_minutes": minutes}}
+    plain = evaluate(values, [timeout_check, crashing])
+    waived = evaluate(values, [timeout_check, crashing], replace(PROFILE, waivers=tuple(waivers)))
+    assert [f.fingerprint for f in plain.findings] == [f.fingerprint for f in waived.findings]
+    for before, after in zip(plain.findings, waived.findings, strict=True):
+        if after.status is Status.WAIVED:
+            assert after.original_status is before.status and after.waiver is not None
+        else:
+            assert after.status is before.status
+    assert (
+        waived.scores.overall is None or plain.scores.overall is None or waived.scores.overall >= plain.scores.overall
+    )

@@ -130,6 +130,12 @@ def evaluation_options(function: F) -> F:
             help="An earlier report.json, for the trend in the HTML report.",
         ),
         click.option(
+            "--history",
+            multiple=True,
+            type=click.Path(exists=True, path_type=Path),
+            help="Earlier reports (report.json or folders holding one) for the score trend (repeatable).",
+        ),
+        click.option(
             "--sign-key",
             type=click.Path(exists=True, dir_okay=False, path_type=Path),
             help="Ed25519 private key: writes report.dsse.json (passphrase from CRMSEC_KEY_PASSPHRASE).",

@@ -22,6 +22,7 @@ from crmsec.plugin import Status
 from crmsec.profiles import load_profile
 from crmsec.registry import load_catalogue
 from crmsec.report.build import GateOptions
+from crmsec.report.diff import history_points
 from crmsec.report.model import Report, load_report
 from crmsec.target import (
     DEFAULT_TOKEN_ENV,
@@ -49,6 +50,7 @@ class RunSettings:
     out_dir: Path = Path("crmsec-report")
     formats: str | None = None
     previous: Path | None = None
+    history: Sequence[Path] = ()
     sign_key: Path | None = None
     quiet: bool = False
     output_format: str = "text"
@@ -97,6 +99,14 @@ def collect_snapshot(target: Target, *, quiet: bool) -> tuple[EvidenceSnapshot, 
     return snapshot, round(time.perf_counter() - started, 3)
 
 
+def report_path(location: Path) -> Path:
+    """A report.json given directly or as the folder that holds it; InputError when there is none."""
+    path = location / "report.json" if location.is_dir() else location
+    if not path.is_file():
+        raise InputError(f"{location}: no report.json there")
+    return path
+
+
 def _gate_options(settings: RunSettings) -> GateOptions:
     from crmsec.plugin import Severity
 
@@ -119,6 +129,8 @@ def evaluate_and_write(snapshot: EvidenceSnapshot, settings: RunSettings, *, col
     profile = load_profile(settings.profile)
     catalogue = load_catalogue(plugins=not settings.no_plugins, directories=settings.checks_dirs)
     snapshot, metrics, extras = _with_inputs(snapshot, settings.inputs)
+    if settings.history:
+        extras = {**extras, "trend": history_points([load_report(report_path(path)) for path in settings.history])}
     timings = {} if collect_seconds is None else {"collect_seconds": collect_seconds}
     progress = console.Progress(enabled=not settings.quiet)
 

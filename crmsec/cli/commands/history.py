@@ -7,16 +7,9 @@ from pathlib import Path
 import click
 
 from crmsec.cli import console
-from crmsec.errors import InputError
+from crmsec.cli.pipeline import report_path
 from crmsec.report.diff import history_points
 from crmsec.report.model import load_report
-
-
-def _report_path(location: Path) -> Path:
-    path = location / "report.json" if location.is_dir() else location
-    if not path.is_file():
-        raise InputError(f"{location}: no report.json there")
-    return path
 
 
 @click.command(name="history", help="Summarise a series of reports (folders holding report.json, or files).")
@@ -24,7 +17,7 @@ def _report_path(location: Path) -> Path:
 @click.option("--format", "output", type=click.Choice(["text", "json"]), default="text", show_default=True)
 def command(locations: tuple[Path, ...], output: str) -> None:
     """Print the trend."""
-    points = history_points([load_report(_report_path(location)) for location in locations])
+    points = history_points([load_report(report_path(location)) for location in locations])
     if output == "json":
         console.out_json(points)
         return

@@ -23,6 +23,7 @@ def settings_from(arguments: dict[str, Any]) -> RunSettings:
         out_dir=arguments["out_dir"],
         formats=arguments["formats"],
         previous=arguments["previous"],
+        history=tuple(arguments["history"]),
         sign_key=arguments["sign_key"],
         quiet=arguments["quiet"],
         output_format=arguments["output_format"],
