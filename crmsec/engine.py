@@ -259,6 +259,7 @@ def evaluate(
         generated_at=timestamp(now),
         plugins=[_pack_json(pack) for pack in catalogue.packs],
         errors=[f"{problem.pack}: {problem.message}" for problem in catalogue.problems]
+        + _unused_parameters(profile, specs)
         + [
             f"{key}: {item.error.reason}: {item.error.message}"
             for key, item in sorted(snapshot.items.items())
@@ -269,6 +270,23 @@ def evaluate(
         extras=options.extras,
     )
     return build_report(inputs, records, card, outcome, options.gate)
+
+
+def _unused_parameters(profile: Profile, specs: Sequence[CheckSpec]) -> list[str]:
+    """Profile parameters no selected check declares: likely typos, reported instead of silently ignored."""
+    declared = {name for spec in specs for name in spec.params}
+    selected = {spec.id for spec in specs}
+    problems = [
+        f"profile {profile.name}: parameter {name} is used by no selected check"
+        for name in sorted(profile.parameters)
+        if name not in declared
+    ]
+    problems += [
+        f"profile {profile.name}: check_parameters names {check_id}, which is not selected"
+        for check_id in sorted(profile.check_parameters)
+        if check_id not in selected
+    ]
+    return problems
 
 
 def _pack_json(pack: PackInfo) -> dict[str, JsonValue]:
