@@ -21,7 +21,7 @@ import httpx
 from crmsec.connectors import load_connector
 from crmsec.connectors.base import Recorder
 from crmsec.errors import EvidenceError, Reason, TargetError
-from crmsec.evidence import EvidenceItem, EvidenceSnapshot, timestamp, utc_now
+from crmsec.evidence import EvidenceItem, EvidenceSnapshot, timestamp, utc_now, validate_snapshot
 from crmsec.plugin import CHECK_STATUSES, CheckSpec, Dimension, Evidence, Finding, JsonValue, Severity, Status
 from crmsec.profiles import Profile, Waiver, select_checks
 from crmsec.registry import Catalogue, PackInfo
@@ -78,6 +78,7 @@ async def collect(
     else:
         await connector.collect(target, client, recorder)
     snapshot = recorder.build(target, connector=type(connector).__name__, connector_version=connector.version)
+    validate_snapshot(snapshot)
     if not snapshot.items or all(item.error is not None for item in snapshot.items.values()):
         reasons = Counter(str(item.error.reason) for item in snapshot.items.values() if item.error)
         summary = ", ".join(f"{reason} x{count}" for reason, count in reasons.most_common(3)) or "no items"

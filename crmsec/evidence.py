@@ -176,6 +176,13 @@ def _item_from_json(key: str, raw: dict[str, Any], *, where: str) -> EvidenceIte
     return item
 
 
+def validate_snapshot(snapshot: EvidenceSnapshot) -> None:
+    """Check a snapshot built in memory (by a connector) against the schema before anyone relies on it."""
+    documents.validate(
+        snapshot.to_json(), "evidence", where=f"evidence from {snapshot.metadata.connector}", error=EvidenceFileError
+    )
+
+
 def load_snapshot(path: Path) -> EvidenceSnapshot:
     """Load and validate evidence.json; any problem raises `EvidenceFileError` naming file and pointer."""
     document = documents.read_json(path, EvidenceFileError)
