@@ -14,10 +14,12 @@ import time
 from collections import Counter
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import asdict, dataclass, field, replace
+from pathlib import Path
 from typing import Any, Protocol
 
 import httpx
 
+from crmsec import evaluation
 from crmsec.connectors import load_connector
 from crmsec.connectors.base import Recorder
 from crmsec.errors import EvidenceError, Reason, TargetError
@@ -235,7 +237,12 @@ def evaluate(
     catalogue: Catalogue,
     options: EvaluationOptions | None = None,
 ) -> Report:
-    """Run the profile's checks over the snapshot, apply waivers, score, gate and build the report."""
+    """Run the profile's checks over the snapshot, apply waivers, score, gate and build the report.
+
+    This is the core over a snapshot taken as it is; `assess` is the complete evaluation that `crmsec scan`
+    and `crmsec evaluate` run (evaluation inputs, metrics, recommendations). Without `assess`, checks of the
+    evaluation dimensions find no `metrics.computed` evidence and report ERROR.
+    """
     options = options or EvaluationOptions()
     started = time.perf_counter()
     now = options.clock()
@@ -297,3 +304,24 @@ def _pack_json(pack: PackInfo) -> dict[str, JsonValue]:
 def add_items(snapshot: EvidenceSnapshot, items: Mapping[str, EvidenceItem]) -> EvidenceSnapshot:
     """The snapshot with extra items (input files), so they are hashed and signed with the rest."""
     return snapshot.with_items(items)
+
+
+def assess(
+    snapshot: EvidenceSnapshot,
+    profile: Profile,
+    catalogue: Catalogue,
+    options: EvaluationOptions | None = None,
+    *,
+    inputs: Path | None = None,
+) -> tuple[EvidenceSnapshot, Report]:
+    """What `crmsec scan` and `evaluate` do after collection: the complete evaluation of a snapshot.
+
+    Adds the evaluation input files of `inputs` (or keeps those already in the snapshot) and the computed
+    metrics as evidence, evaluates, and attaches the improvement recommendations. Returns the snapshot the
+    report was computed from (save that one: the report's evidence sha256 names it) and the report.
+    """
+    options = options or EvaluationOptions()
+    prepared, metrics, extras = evaluation.prepare(snapshot, inputs)
+    options = replace(options, metrics={**metrics, **options.metrics}, extras={**extras, **options.extras})
+    report = evaluate(prepared, profile, catalogue, options)
+    return prepared, evaluation.with_recommendations(report)

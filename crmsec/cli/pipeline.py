@@ -12,13 +12,13 @@ from pathlib import Path
 
 import anyio
 
-from crmsec import engine, evaluation
+from crmsec import engine
 from crmsec.cli import console
 from crmsec.cli.options import ExitCode
 from crmsec.cli.summary import print_summary
 from crmsec.errors import InputError
 from crmsec.evidence import EvidenceSnapshot, save_snapshot
-from crmsec.plugin import Status
+from crmsec.plugin import JsonValue, Status
 from crmsec.profiles import load_profile
 from crmsec.registry import load_catalogue
 from crmsec.report.build import GateOptions
@@ -128,34 +128,24 @@ def evaluate_and_write(snapshot: EvidenceSnapshot, settings: RunSettings, *, col
     """Evaluate a snapshot under the flags, write the bundle, print the summary; returns the exit code."""
     profile = load_profile(settings.profile)
     catalogue = load_catalogue(plugins=not settings.no_plugins, directories=settings.checks_dirs)
-    snapshot, metrics, extras = _with_inputs(snapshot, settings.inputs)
+    extras: dict[str, JsonValue] = {}
     if settings.history:
-        extras = {**extras, "trend": history_points([load_report(report_path(path)) for path in settings.history])}
+        extras["trend"] = history_points([load_report(report_path(path)) for path in settings.history])
     timings = {} if collect_seconds is None else {"collect_seconds": collect_seconds}
     progress = console.Progress(enabled=not settings.quiet)
 
     def observe(stage: str, done: int, total: int) -> None:
         progress.update(f"{stage}: {done}/{total}")
 
-    options = engine.EvaluationOptions(
-        gate=_gate_options(settings), observer=observe, timings=timings, metrics=metrics, extras=extras
-    )
+    options = engine.EvaluationOptions(gate=_gate_options(settings), observer=observe, timings=timings, extras=extras)
     try:
-        report = engine.evaluate(snapshot, profile, catalogue, options)
+        snapshot, report = engine.assess(snapshot, profile, catalogue, options, inputs=settings.inputs)
     finally:
         progress.close()
-    report = evaluation.with_recommendations(report)
     files = write_bundle(report, snapshot, settings)
     if not settings.quiet or settings.output_format == "json":
         print_summary(report, files, output_format=settings.output_format)
     return ExitCode.OK if report.gate["passed"] else ExitCode.GATE_FAILED
-
-
-def _with_inputs(
-    snapshot: EvidenceSnapshot, inputs: Path | None
-) -> tuple[EvidenceSnapshot, dict[str, dict[str, object]], dict[str, object]]:
-    """Add evaluation input files as evidence items and compute the metrics (issue: evaluation dimensions)."""
-    return evaluation.prepare(snapshot, inputs)
 
 
 def write_bundle(report: Report, snapshot: EvidenceSnapshot, settings: RunSettings) -> list[Path]:
