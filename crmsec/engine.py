@@ -129,7 +129,7 @@ class _Runner:
                             reason=Reason.CHECK_TIMEOUT)]  # fmt: skip
         except EvidenceError as error:
             return [Finding(Status.ERROR, "organization", str(error), reason=Reason.EVIDENCE_UNUSABLE)]
-        except Exception as error:  # noqa: BLE001 -- boundary: a broken check must not stop the scan
+        except (Exception, SystemExit) as error:  # noqa: BLE001 -- boundary: a broken check must not stop the scan
             return [Finding(Status.ERROR, "organization", f"the check crashed: {type(error).__name__}",
                             reason=Reason.CHECK_CRASHED)]  # fmt: skip
         return _validated(findings)

@@ -144,7 +144,7 @@ def _load_folder(catalogue: Catalogue, folder: Path, *, origin: str, builtin: bo
             specs = _load_file(path, relative, namespace=namespace, pack=pack)
         except InputError:
             raise
-        except Exception as error:  # noqa: BLE001 -- boundary: a broken check file must not stop the scan
+        except (Exception, SystemExit) as error:  # noqa: BLE001 -- boundary: a broken check file must not stop the scan
             catalogue.problems.append(LoadProblem(pack, f"{type(error).__name__}: {error}"))
             continue
         for spec in specs:
@@ -185,7 +185,7 @@ def _load_entry_points(catalogue: Catalogue) -> None:
         try:
             loaded = entry.load()
             modules = list(_walk(loaded))
-        except Exception as error:  # noqa: BLE001 -- boundary: a broken pack becomes ERROR, the scan goes on
+        except (Exception, SystemExit) as error:  # noqa: BLE001 -- boundary: a broken pack becomes ERROR, the scan goes on
             catalogue.problems.append(LoadProblem(pack, f"{type(error).__name__}: {error}"))
             continue
         found: list[str] = []
