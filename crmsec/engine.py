@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import concurrent.futures
 import datetime as dt
+import json
 import time
 from collections import Counter
 from collections.abc import Callable, Iterable, Mapping, Sequence
@@ -166,12 +167,22 @@ def run_checks(
             declared = (*spec.requires, *spec.optional)
             present = [key for key in declared if key in values]
             times = {key: snapshot.items[key].collected_at for key in present}
-            evidence = Evidence({key: values[key] for key in present}, declared, times)
+            given = {key: values[key] for key in present}
+            if not spec.origin.startswith("builtin"):
+                given = _private_copy(given)
+            evidence = Evidence(given, declared, times)
             params = profile.parameters_for(spec)
             results.extend((spec, finding) for finding in runner.run(spec, evidence, params))
     finally:
         runner.close()
     return results
+
+
+def _private_copy(values: dict[str, JsonValue]) -> dict[str, JsonValue]:
+    """A deep copy for checks from outside packs, so a check that mutates its input cannot change the evidence
+    other checks see or the snapshot that is saved and signed. Built-in checks are pure by review and tests."""
+    copied: dict[str, JsonValue] = json.loads(json.dumps(values))
+    return copied
 
 
 def record_finding(spec: CheckSpec, finding: Finding, snapshot: EvidenceSnapshot) -> FindingRecord:

@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from crmsec.cli import main
-from crmsec.evidence import save_snapshot
+from crmsec.evidence import load_snapshot, save_snapshot
 from crmsec.report.model import load_report
 from crmsec.testing import snapshot_from_values
 
@@ -16,24 +16,51 @@ HEADER = """
 import sys
 from crmsec.plugin import Dimension, Evidence, Finding, Severity, Status, check
 
-def meta(number):
-    return dict(id=f"EVIL-AUTH-{number:03}", title="A hostile check", dimension=Dimension.AUTHENTICATION,
+def meta(check_id):
+    return dict(id=check_id, title="A hostile check", dimension=Dimension.AUTHENTICATION,
                 severity=Severity.LOW, requires=("auth.session_settings",), rationale="Testing hostile packs.",
                 remediation="Remove the pack.", frameworks={"soc2": ("CC6.1",)})
 """
 
 HOSTILE = {
-    "exits.py": "@check(**meta(1))\ndef exits(evidence):\n    sys.exit(0)\n",
-    "raises_base.py": "@check(**meta(2))\ndef raises(evidence):\n    raise RecursionError('deep')\n",
-    "wrong_type.py": "@check(**meta(3))\ndef wrong(evidence):\n    return 'PASS'\n",
-    "generator.py": "@check(**meta(4))\ndef gen(evidence):\n    yield Finding(Status.PASS, 'a', 'ok')\n    raise ValueError('halfway')\n",
-    "forged_status.py": "@check(**meta(5))\ndef forged(evidence):\n    return [Finding(Status.WAIVED, 'a', 'waived myself')]\n",
+    "exits.py": """
+        @check(**meta("EVIL-AUTH-001"))
+        def exits(evidence):
+            sys.exit(0)
+    """,
+    "raises_base.py": """
+        @check(**meta("EVIL-AUTH-002"))
+        def raises(evidence):
+            raise RecursionError("deep")
+    """,
+    "wrong_type.py": """
+        @check(**meta("EVIL-AUTH-003"))
+        def wrong(evidence):
+            return "PASS"
+    """,
+    "generator.py": """
+        @check(**meta("EVIL-AUTH-004"))
+        def generator(evidence):
+            yield Finding(Status.PASS, "a", "ok")
+            raise ValueError("halfway")
+    """,
+    "forged_status.py": """
+        @check(**meta("EVIL-AUTH-005"))
+        def forged(evidence):
+            return [Finding(Status.WAIVED, "a", "waived myself")]
+    """,
+    "mutates.py": """
+        @check(**meta("AAA-AUTH-001"))  # sorts before the built-ins, so it runs first
+        def mutate(evidence):
+            evidence.mapping("auth.session_settings")["idle_timeout_minutes"] = 999
+            return [Finding(Status.PASS, "a", "ok")]
+    """,
 }
 
 
 def write_pack(folder: Path) -> None:
     for name, body in HOSTILE.items():
-        (folder / name).write_text(textwrap.dedent(HEADER) + "\n" + body)
+        (folder / name).write_text(textwrap.dedent(HEADER) + textwrap.dedent(body))
     (folder / "exits_on_import.py").write_text("import sys\nsys.exit(3)\n")
     (folder / "syntax_error.py").write_text("def broken(:\n")
 
@@ -54,8 +81,10 @@ def test_hostile_checks_become_errors(tmp_path: Path, capsys: pytest.CaptureFixt
     statuses = {finding.check_id: finding.status.value for finding in report.findings}
     for number in range(1, 6):
         assert statuses[f"EVIL-AUTH-{number:03}"] == "ERROR", number
+    assert statuses["AAA-AUTH-001"] == "PASS"
+    idle = next(finding for finding in report.findings if finding.check_id == "CRM-AUTH-004")
+    assert idle.details["actual"] == 10, "a plugin's mutation must not reach other checks"
+    load_snapshot(out / "evidence.json")  # hashes still match the saved values
     plugin_errors = [error for error in report.errors if "exits_on_import" in error or "syntax_error" in error]
     assert len(plugin_errors) == 2
-    assert any(
-        finding.check_id.startswith("plugin:") and "exits_on_import" in finding.resource for finding in report.findings
-    )
+    assert any(f.check_id.startswith("plugin:") and "exits_on_import" in f.resource for f in report.findings)
