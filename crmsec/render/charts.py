@@ -7,7 +7,7 @@ pasted into markup here. Every chart is small, static and readable without JavaS
 from __future__ import annotations
 
 import math
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
 from crmsec.render.view import TrendPoint
@@ -119,3 +119,94 @@ def trend_chart(points: Sequence[TrendPoint], *, width: float = 560, height: flo
         y = round(height - pad_y - (height - 2 * pad_y) * overall / 100, 2)
         dots.append((x, y, point.generated_at[:10], _number(overall)))
     return TrendChart(" ".join(f"{x},{y}" for x, y, _, _ in dots), tuple(dots), width, height)
+
+
+@dataclass(frozen=True, slots=True)
+class Mark:
+    """A reference value drawn across a measure's track: a check limit, a benchmark or the zero line.
+
+    `kind` is a CSS class (warn, fail, limit, benchmark, zero); `text` says what it is in words.
+    """
+
+    value: float
+    kind: str
+    text: str
+
+
+@dataclass(frozen=True, slots=True)
+class Measure:
+    """One value to draw on its own scale from `low` to `high`, with its reference marks."""
+
+    key: str
+    label: str
+    value: float | None
+    value_text: str
+    note: str
+    low: float
+    high: float
+    band: str
+    marks: tuple[Mark, ...] = ()
+    status: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class MeasureRow:
+    """A measure placed on the chart: the bar runs from the baseline (zero, or the scale's end) to the value."""
+
+    measure: Measure
+    y: float
+    bar_x: float
+    bar_width: float
+    marks: tuple[tuple[float, Mark], ...]  # x, mark
+    ticks: tuple[tuple[float, str, str], ...]  # x, text, text-anchor
+    zero_x: float | None  # the zero line of a scale that spans it
+
+
+@dataclass(frozen=True, slots=True)
+class MeasureChart:
+    """Rows of measures, each on its own labelled scale: label above, track with bar and marks, scale below."""
+
+    rows: tuple[MeasureRow, ...]
+    plot_width: float
+    width: float
+    height: float
+    row: float
+
+
+def measure_chart(measures: Sequence[Measure], *, plot_width: float = 460, row: float = 54) -> MeasureChart:
+    """Place each measure on its scale; a missing value draws no bar, values outside the scale are clipped."""
+    rows = []
+    for index, measure in enumerate(measures):
+        position = _scaler(measure.low, measure.high, plot_width)
+        base = position(min(max(0.0, measure.low), measure.high))
+        bar_x, bar_width = base, 0.0
+        if measure.value is not None:
+            end = position(measure.value)
+            bar_x, bar_width = min(base, end), round(abs(end - base), 2)
+        ticks = [(0.0, _number(measure.low), "start"), (plot_width, _number(measure.high), "end")]
+        zero_x = position(0.0) if measure.low < 0 < measure.high else None
+        if zero_x is not None:
+            ticks.insert(1, (zero_x, "0", "middle"))
+        marks = tuple((position(mark.value), mark) for mark in measure.marks)
+        rows.append(MeasureRow(measure, index * row, bar_x, bar_width, marks, tuple(ticks), zero_x))
+    return MeasureChart(tuple(rows), plot_width, plot_width + 340, max(len(rows), 1) * row, row)
+
+
+def _scaler(low: float, high: float, width: float) -> Callable[[float], float]:
+    span = high - low if high > low else 1.0
+
+    def position(value: float) -> float:
+        return round(width * (min(max(value, low), high) - low) / span, 2)
+
+    return position
+
+
+def nice_ceiling(value: float) -> float:
+    """The smallest 1, 2, 2.5 or 5 times a power of ten that is at least `value` (1 for zero or less)."""
+    if value <= 0:
+        return 1.0
+    power = 10.0 ** math.floor(math.log10(value))
+    for step in (1.0, 2.0, 2.5, 5.0, 10.0):
+        if step * power >= value:
+            return step * power
+    return 10.0 * power  # pragma: no cover - the loop always returns

@@ -11,8 +11,9 @@ from __future__ import annotations
 import base64
 import hashlib
 import json
+import re
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import cache
 from typing import Any
 
@@ -20,25 +21,21 @@ from jinja2 import Environment, FunctionLoader, StrictUndefined
 from markupsafe import Markup
 
 from crmsec import resources
-from crmsec.plugin import JsonValue
+from crmsec.plugin import JsonValue, Status
 from crmsec.render import charts, view
-from crmsec.render.presentation import (
-    evaluation_sections,
-    number_text,
-    recommendations,
-    survey_themes,
-    value_text,
-    waiver_text,
-)
+from crmsec.render.evaluation_view import EvaluationSection, Recommendation, evaluation_sections, recommendations
+from crmsec.render.presentation import number_text, value_text, waiver_text
 from crmsec.report.model import FindingRecord, Report
 
 _GATE_SETTINGS = ("fail_under", "fail_on", "baseline")
+_ACTIONABLE = frozenset({Status.FAIL, Status.WARN})
 SECTIONS: tuple[tuple[str, str], ...] = (
     ("summary", "Summary"),
     ("dimensions", "Dimensions"),
     ("severity", "Severity"),
     ("frameworks", "Frameworks"),
     ("explanation", "Score explanation"),
+    ("recommendations", "Recommendations"),
     ("findings", "Findings"),
     ("waivers", "Waivers"),
     ("coverage", "Coverage and errors"),
@@ -84,6 +81,7 @@ class FindingRow:
     waiver_text: str
     status_rank: int
     severity_rank: int
+    anchor: str = ""
 
 
 @dataclass(frozen=True, slots=True)
@@ -115,6 +113,48 @@ def _row(report: Report, finding: FindingRecord, points: Mapping[tuple[str, str]
     )
 
 
+def check_anchor(check_id: str) -> str:
+    """The fragment id of a check's first failing finding row: `check-CRM-DQ-003` (other characters as `-`)."""
+    return "check-" + re.sub(r"[^A-Za-z0-9_.:-]", "-", check_id)
+
+
+def _anchored(groups: list[Group]) -> list[Group]:
+    """Give the first FAIL or WARN row of each check an id that the recommendations link to (they skip ERROR)."""
+    seen: set[str] = set()
+    result = []
+    for group in groups:
+        rows = []
+        for row in group.rows:
+            anchor = check_anchor(row.finding.check_id)
+            first = row.finding.status in _ACTIONABLE and anchor not in seen
+            seen.update([anchor] if first else [])
+            rows.append(replace(row, anchor=anchor) if first else row)
+        result.append(replace(group, rows=tuple(rows)))
+    return result
+
+
+def _recommendation_rows(items: Sequence[Recommendation], groups: Sequence[Group]) -> list[dict[str, Any]]:
+    anchors = {row.anchor for group in groups for row in group.rows if row.anchor}
+    return [
+        {"item": item, "href": f"#{anchor}" if (anchor := check_anchor(item.check_id)) in anchors else ""}
+        for item in items
+    ]
+
+
+def _evaluation(sections: Sequence[EvaluationSection]) -> list[dict[str, Any]]:
+    """Each section with its charts placed (metrics; survey themes for satisfaction)."""
+    return [
+        {
+            "section": section,
+            "chart": charts.measure_chart(section.measures) if section.measures else None,
+            "themes_chart": charts.measure_chart([theme.measure() for theme in section.themes])
+            if section.themes
+            else None,
+        }
+        for section in sections
+    ]
+
+
 def _groups(report: Report) -> list[Group]:
     points = view.points_by_finding(report)
     scores = {str(d.dimension): d.score for d in report.scores.dimensions}
@@ -122,16 +162,18 @@ def _groups(report: Report) -> list[Group]:
     for finding in view.sorted_findings(report.findings):
         grouped.setdefault(view.group_of(finding), []).append(finding)
     order = [*view.DIMENSION_LABELS, view.PLUGINS_GROUP]
-    return [
-        Group(
-            key,
-            view.dimension_label(key),
-            number_text(scores.get(key)) if key in scores else "",
-            tuple(_row(report, f, points) for f in rows),
-        )
-        for key in order
-        if (rows := grouped.get(key))
-    ]
+    return _anchored(
+        [
+            Group(
+                key,
+                view.dimension_label(key),
+                number_text(scores.get(key)) if key in scores else "",
+                tuple(_row(report, f, points) for f in rows),
+            )
+            for key in order
+            if (rows := grouped.get(key))
+        ]
+    )
 
 
 def _dimension_rows(report: Report) -> list[dict[str, Any]]:
@@ -236,10 +278,11 @@ def context(report: Report, previous: Report | None = None) -> dict[str, Any]:
     dimension_rows = _dimension_rows(report)
     severity = view.severity_counts(report.findings)
     evaluation = evaluation_sections(report)
-    extras = {"recommendations": recommendations(report), "survey_themes": survey_themes(report)}
+    groups = _groups(report)
+    advice = _recommendation_rows(recommendations(report), groups)
     comparison = _comparison(report, previous)
     trend = _trend(report, previous)
-    shown = {"evaluation": bool(evaluation or any(extras.values())), "trend": bool(comparison or trend)}
+    shown = {"evaluation": bool(evaluation), "recommendations": bool(advice), "trend": bool(comparison or trend)}
     return {
         "csp": content_security_policy(css, script),
         # Our own package assets, hashed into the CSP above; never report data.
@@ -277,7 +320,7 @@ def context(report: Report, previous: Report | None = None) -> dict[str, Any]:
         "frameworks": view.frameworks(report),
         "control_labels": view.CONTROL_LABELS,
         "explanation": _explanation(report),
-        "groups": _groups(report),
+        "groups": groups,
         "filter_statuses": [str(status) for status in view.STATUS_ORDER],
         "filter_severities": [str(severity) for severity in view.SEVERITY_ORDER],
         "filter_dimensions": _filter_dimensions(report),
@@ -285,8 +328,8 @@ def context(report: Report, previous: Report | None = None) -> dict[str, Any]:
         "errors": list(report.errors),
         "plugins": [dict(plugin) for plugin in report.plugins],
         "evidence_rows": _evidence_rows(report),
-        "evaluation": evaluation,
-        **extras,
+        "evaluation": _evaluation(evaluation),
+        "recommendations": advice,
         "comparison": comparison,
         "trend": trend,
     }

@@ -16,11 +16,14 @@ from jinja2 import Environment, FunctionLoader, StrictUndefined
 
 from crmsec import resources
 from crmsec.render import view
+from crmsec.render.evaluation_view import evaluation_sections, recommendations
 from crmsec.render.presentation import number_text
 from crmsec.render.to_html import percent_text
 from crmsec.report.model import Report
 
 TOP_FAILURES = 10
+TOP_RECOMMENDATIONS = 10
+KEY_METRICS = 4
 _PUNCTUATION = re.compile(r"([\\`*_\[\]|~])")
 _SCHEME = re.compile(r"(?i)([a-z][a-z0-9+.-]*):(//)")
 _WWW = re.compile(r"(?i)\bwww\.")
@@ -74,6 +77,19 @@ def _comparison(report: Report, previous: Report | None) -> dict[str, Any] | Non
     }
 
 
+def _evaluation(report: Report) -> list[dict[str, Any]]:
+    """One line per evaluation dimension: its score and its key metrics (judged ones first)."""
+    return [
+        {
+            "label": section.label,
+            "score": section.score,
+            "score_text": section.score_text,
+            "metrics": section.key_metrics(KEY_METRICS),
+        }
+        for section in evaluation_sections(report)
+    ]
+
+
 def _count(report: Report, name: str) -> int:
     value = report.waivers.get(name)
     return len(value) if isinstance(value, list) else 0
@@ -85,6 +101,7 @@ def context(report: Report, previous: Report | None = None) -> dict[str, Any]:
     failures = [(finding, number_text(points)) for finding, points in view.top_failures(report, TOP_FAILURES)]
     expired = report.waivers.get("expired")
     ratio = report.coverage.get("ratio")
+    advice = recommendations(report)
     return {
         "meta": {
             "platform": report.target.get("platform", ""),
@@ -115,6 +132,9 @@ def context(report: Report, previous: Report | None = None) -> dict[str, Any]:
         },
         "errors": list(report.errors),
         "comparison": _comparison(report, previous),
+        "evaluation": _evaluation(report),
+        "recommendations": advice[:TOP_RECOMMENDATIONS],
+        "more_recommendations": max(len(advice) - TOP_RECOMMENDATIONS, 0),
     }
 
 

@@ -1,4 +1,5 @@
-"""A normalized outline of report.html for the golden test: landmarks, section ids, headings, findings rows.
+"""A normalized outline of report.html for the golden test: landmarks, section ids, headings, findings and
+recommendation rows, and the text alternative of each chart.
 
 Guarding the whole page byte for byte would make every CSS tweak a golden change; the outline catches what
 matters to a reader (a section or a finding disappearing, a heading renamed) and stays readable in a diff.
@@ -9,7 +10,7 @@ from __future__ import annotations
 from html.parser import HTMLParser
 
 _LANDMARKS = {"header", "nav", "main", "footer", "section"}
-_HEADINGS = {"h1", "h2", "h3"}
+_HEADINGS = {"h1", "h2", "h3", "h4"}
 
 
 class _Outline(HTMLParser):
@@ -21,6 +22,8 @@ class _Outline(HTMLParser):
         self._cell: list[str] | None = None
         self._row_attributes = ""
         self._in_details = False
+        self._chart_text = ""
+        self._in_svg = False
 
     def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
         attributes = dict(attrs)
@@ -34,6 +37,18 @@ class _Outline(HTMLParser):
             self._row_attributes = (
                 f"{attributes['data-dimension']} {attributes['data-status']} {attributes['data-severity']}"
             )
+            if attributes.get("id"):
+                self._row_attributes += f" #{attributes['id']}"
+        elif tag == "tr" and "data-recommendation" in attributes:
+            self._row = []
+            self._row_attributes = "recommendation"
+        elif tag == "a" and self._cell is not None:
+            self._cell.append(f"->{attributes.get('href')} ")
+        elif tag == "svg":
+            self._in_svg = True
+        elif tag in ("title", "desc") and self._in_svg and attributes.get("id") and self._heading is None:
+            self._heading = []
+            self._chart_text = tag
         elif tag == "td" and self._row is not None:
             self._cell = []
         elif tag == "br" and self._cell is not None:
@@ -42,8 +57,13 @@ class _Outline(HTMLParser):
             self._in_details = True  # the details of a finding are not part of the outline
 
     def handle_endtag(self, tag: str) -> None:
+        if tag == "svg":
+            self._in_svg = False
         if tag == "details":
             self._in_details = False
+        elif tag in ("title", "desc") and self._chart_text == tag and self._heading is not None:
+            self.lines.append(f"    svg {tag}: {' '.join(''.join(self._heading).split())}")
+            self._heading, self._chart_text = None, ""
         elif tag in _HEADINGS and self._heading is not None:
             self.lines.append(f"  {tag}: {' '.join(''.join(self._heading).split())}")
             self._heading = None

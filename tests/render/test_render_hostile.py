@@ -107,3 +107,31 @@ def test_csv_stays_one_row_per_finding(hostile: Report) -> None:
     rows = list(csv.reader(io.StringIO(render(hostile, "csv").decode("utf-8-sig"), newline="")))
     assert len(rows) == 1 + len(hostile.findings)
     assert {len(row) for row in rows} == {len(rows[0])}
+
+
+def test_evaluation_fields_come_out_as_text(hostile: Report) -> None:
+    # recommendation titles and remediations, survey theme names and examples, metric labels: all CRM or
+    # input-file data, and all drawn (partly inside SVG) by the new evaluation parts of the page
+    page = render(hostile, "html").decode("utf-8")
+    parser = _Tags()
+    parser.feed(page)
+    text = "".join(parser.text)
+    [first, *_] = hostile.extras["recommendations"]
+    theme = next(iter(hostile.extras["survey_themes"]))
+    label = next(metric["label"] for metric in hostile.metrics.values() if metric.get("label"))
+    assert PAYLOAD in theme and f"{theme.replace('_', ' ')} (" in text  # a theme reads with spaces
+    for value in (first["title"], first["remediation"], label):
+        assert PAYLOAD in value and value in text, value
+    hrefs = [value for _, attrs in parser.tags for name, value in attrs if name == "href"]
+    assert all(re.fullmatch(r"#[A-Za-z0-9_.:-]+|data:,", href or "") for href in hrefs), hrefs
+    svg_texts = re.findall(r"<text[^>]*>(.*?)</text>", page, flags=re.S)
+    assert any("&lt;script&gt;" in item for item in svg_texts)
+
+
+def test_markdown_evaluation_parts_are_escaped(hostile: Report) -> None:
+    text = render(hostile, "md").decode("utf-8")
+    recommendations = text.split("#### Top recommendations", 1)[1].split("#### Evaluation", 1)
+    assert "&lt;script&gt;" in recommendations[0] and "\\[x\\]" in recommendations[0]
+    evaluation = recommendations[1].split("Waivers:", 1)[0]
+    assert "&lt;script&gt;" in evaluation and "javascript[:]" not in evaluation.replace("javascript:", "")
+    assert "<" not in recommendations[0] + evaluation
