@@ -8,9 +8,10 @@ or an unsupported one (NOT_APPLICABLE). A check that raises or runs too long bec
 
 from __future__ import annotations
 
-import concurrent.futures
 import datetime as dt
 import json
+import queue
+import threading
 import time
 from collections import Counter
 from collections.abc import Callable, Iterable, Mapping, Sequence
@@ -113,30 +114,49 @@ def _evidence_guard(spec: CheckSpec, snapshot: EvidenceSnapshot) -> Finding | No
 
 
 class _Runner:
-    """Runs checks one at a time in a worker thread, so a hung check can be abandoned after its timeout."""
+    """Runs checks one at a time in a daemon worker thread, so a hung check can be abandoned after its timeout.
+
+    An abandoned thread keeps running until the process exits but never blocks that exit (it is a daemon,
+    unlike a ThreadPoolExecutor's workers, which the interpreter joins at exit).
+    """
 
     def __init__(self, timeout: float) -> None:
         self.timeout = timeout
-        self._executor = concurrent.futures.ThreadPoolExecutor(max_workers=1, thread_name_prefix="crmsec-check")
+        self._jobs: queue.Queue[Callable[[], list[Finding]] | None] = queue.Queue()
+        self._results: queue.Queue[tuple[bool, Any]] = queue.Queue()
+        self._start()
+
+    def _start(self) -> None:
+        self._jobs, self._results = queue.Queue(), queue.Queue()
+        worker = threading.Thread(target=_work, args=(self._jobs, self._results), daemon=True, name="crmsec-check")
+        worker.start()
 
     def run(self, spec: CheckSpec, evidence: Evidence, params: Mapping[str, JsonValue]) -> list[Finding]:
-        future = self._executor.submit(lambda: list(spec.function(evidence, **params)))
+        self._jobs.put(lambda: list(spec.function(evidence, **params)))
         try:
-            findings = future.result(timeout=self.timeout)
-        except concurrent.futures.TimeoutError:
-            self._executor.shutdown(wait=False, cancel_futures=True)
-            self._executor = concurrent.futures.ThreadPoolExecutor(max_workers=1, thread_name_prefix="crmsec-check")
+            succeeded, value = self._results.get(timeout=self.timeout)
+        except queue.Empty:
+            self._start()  # leave the hung thread behind with its own queues
             return [Finding(Status.ERROR, "organization", f"the check ran longer than {self.timeout:g} s",
                             reason=Reason.CHECK_TIMEOUT)]  # fmt: skip
-        except EvidenceError as error:
-            return [Finding(Status.ERROR, "organization", str(error), reason=Reason.EVIDENCE_UNUSABLE)]
-        except (Exception, SystemExit) as error:  # noqa: BLE001 -- boundary: a broken check must not stop the scan
-            return [Finding(Status.ERROR, "organization", f"the check crashed: {type(error).__name__}",
-                            reason=Reason.CHECK_CRASHED)]  # fmt: skip
-        return _validated(findings)
+        if succeeded:
+            return _validated(value)
+        if isinstance(value, EvidenceError):
+            return [Finding(Status.ERROR, "organization", str(value), reason=Reason.EVIDENCE_UNUSABLE)]
+        return [Finding(Status.ERROR, "organization", f"the check crashed: {type(value).__name__}",
+                        reason=Reason.CHECK_CRASHED)]  # fmt: skip
 
     def close(self) -> None:
-        self._executor.shutdown(wait=False, cancel_futures=True)
+        self._jobs.put(None)
+
+
+def _work(jobs: queue.Queue[Callable[[], list[Finding]] | None], results: queue.Queue[tuple[bool, Any]]) -> None:
+    """The worker loop: run each job and hand back its result or the exception it raised."""
+    while (job := jobs.get()) is not None:
+        try:
+            results.put((True, job()))
+        except BaseException as error:  # noqa: BLE001 -- boundary: a broken check (even sys.exit) must not stop the scan
+            results.put((False, error))
 
 
 def _validated(findings: Sequence[Any]) -> list[Finding]:

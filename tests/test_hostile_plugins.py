@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import subprocess
+import sys
 import textwrap
 from pathlib import Path
 
@@ -88,3 +90,40 @@ def test_hostile_checks_become_errors(tmp_path: Path, capsys: pytest.CaptureFixt
     plugin_errors = [error for error in report.errors if "exits_on_import" in error or "syntax_error" in error]
     assert len(plugin_errors) == 2
     assert any(f.check_id.startswith("plugin:") and "exits_on_import" in f.resource for f in report.findings)
+
+
+def test_a_hung_check_does_not_hang_the_process(tmp_path: Path) -> None:
+    pack = tmp_path / "pack"
+    pack.mkdir()
+    body = """
+        import threading
+
+        @check(**meta("EVIL-AUTH-009"))
+        def hangs(evidence):
+            threading.Event().wait()  # forever
+    """
+    (pack / "hangs.py").write_text(textwrap.dedent(HEADER) + textwrap.dedent(body))
+    evidence = tmp_path / "evidence.json"
+    save_snapshot(snapshot_from_values({"auth.session_settings": {"idle_timeout_minutes": 10}}), evidence)
+    out = tmp_path / "out"
+    command = [
+        sys.executable,
+        "-c",
+        "from crmsec.cli import main; main()",
+        "evaluate",
+        str(evidence),
+        "--checks-dir",
+        str(pack),
+        "--check-timeout",
+        "1",
+        "--out",
+        str(out),
+        "--format",
+        "md",
+        "-q",
+    ]
+    finished = subprocess.run(command, capture_output=True, text=True, timeout=120)
+    assert finished.returncode in (0, 1), finished.stderr
+    report = load_report(out / "report.json")
+    [hung] = [f for f in report.findings if f.check_id == "EVIL-AUTH-009"]
+    assert (hung.status.value, hung.reason.value if hung.reason else None) == ("ERROR", "check_timeout")

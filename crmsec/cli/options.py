@@ -98,6 +98,13 @@ def evaluation_options(function: F) -> F:
             help="Folder of extra checks (.py or .yaml), loaded by path (repeatable).",
         ),
         click.option("--no-plugins", is_flag=True, help="Run built-in checks only (skip entry-point packs)."),
+        click.option(
+            "--check-timeout",
+            type=click.FloatRange(0.1, 3600),
+            default=30.0,
+            show_default=True,
+            help="Seconds a check may run before it is abandoned as an ERROR.",
+        ),
         click.option("--fail-under", type=click.FloatRange(0, 100), help="Gate: fail when the score is below this."),
         click.option("--fail-on", type=SEVERITY_CHOICE, help="Gate: fail on any FAIL at or above this severity."),
         click.option(

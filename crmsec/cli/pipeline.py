@@ -43,6 +43,7 @@ class RunSettings:
     profile: str
     checks_dirs: Sequence[Path] = ()
     no_plugins: bool = False
+    check_timeout: float = engine.DEFAULT_CHECK_TIMEOUT
     fail_under: float | None = None
     fail_on: str | None = None
     baseline: Path | None = None
@@ -137,7 +138,13 @@ def evaluate_and_write(snapshot: EvidenceSnapshot, settings: RunSettings, *, col
     def observe(stage: str, done: int, total: int) -> None:
         progress.update(f"{stage}: {done}/{total}")
 
-    options = engine.EvaluationOptions(gate=_gate_options(settings), observer=observe, timings=timings, extras=extras)
+    options = engine.EvaluationOptions(
+        gate=_gate_options(settings),
+        check_timeout=settings.check_timeout,
+        observer=observe,
+        timings=timings,
+        extras=extras,
+    )
     try:
         snapshot, report = engine.assess(snapshot, profile, catalogue, options, inputs=settings.inputs)
     finally:

@@ -16,6 +16,7 @@ def settings_from(arguments: dict[str, Any]) -> RunSettings:
         profile=arguments["profile"],
         checks_dirs=tuple(arguments["checks_dir"]),
         no_plugins=arguments["no_plugins"],
+        check_timeout=arguments["check_timeout"],
         fail_under=arguments["fail_under"],
         fail_on=arguments["fail_on"],
         baseline=arguments["baseline"],
