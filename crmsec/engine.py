@@ -110,6 +110,13 @@ def _evidence_guard(spec: CheckSpec, snapshot: EvidenceSnapshot) -> Finding | No
                            reason=Reason.NOT_SUPPORTED)  # fmt: skip
         if item.error is not None:
             return Finding(Status.ERROR, "organization", f"{key}: {item.error.message}", reason=item.error.reason)
+    for key in spec.optional:
+        # An optional key that was never collected, or that the platform lacks, reads as absent. One whose
+        # collection failed is unknown: reading it as absent could turn a FAIL into a better verdict.
+        item = snapshot.items.get(key)
+        if item is not None and item.error is not None and item.error.reason is not Reason.NOT_SUPPORTED:
+            message = f"{key} could not be collected ({item.error.message}), so the check cannot decide"
+            return Finding(Status.ERROR, "organization", message, reason=item.error.reason)
     return None
 
 

@@ -299,3 +299,25 @@ def test_waiving_never_hides_a_finding(waivers: list[Waiver], minutes: int) -> N
     assert (
         waived.scores.overall is None or plain.scores.overall is None or waived.scores.overall >= plain.scores.overall
     )
+
+
+@check(id="T-AUTH-010", title="Uses an optional key", dimension=Dimension.AUTHENTICATION, severity=Severity.LOW,
+       requires=("auth.session_settings",), optional=("auth.mfa",), rationale="r" * 10, remediation="m" * 10,
+       frameworks={"soc2": ("CC6.1",)})  # fmt: skip
+def optional_reader(evidence: Evidence) -> list[Finding]:
+    enforced = evidence.get("auth.mfa", {}).get("enforced_for_all")
+    return [Finding(Status.FAIL if enforced is False else Status.PASS, "organization", str(enforced))]
+
+
+@pytest.mark.parametrize(
+    ("mfa", "expected"),
+    [
+        (None, (Status.PASS, None)),  # never collected: absent
+        ({"__error__": {"reason": "not_supported"}}, (Status.PASS, None)),  # the platform has none
+        ({"__error__": {"reason": "permission_denied"}}, (Status.ERROR, Reason.PERMISSION_DENIED)),  # unknown
+        ({"enforced_for_all": False}, (Status.FAIL, None)),
+    ],
+)
+def test_a_failed_optional_key_is_unknown_not_absent(mfa, expected) -> None:
+    values = dict(GOOD) if mfa is None else {**GOOD, "auth.mfa": mfa}
+    assert statuses(evaluate(values, [optional_reader]))["T-AUTH-010"] == expected
