@@ -83,6 +83,17 @@ async def collect(
         await connector.collect(target, client, recorder)
     snapshot = recorder.build(target, connector=type(connector).__name__, connector_version=connector.version)
     validate_snapshot(snapshot)
+    rejected = sorted(
+        key for key, item in snapshot.items.items() if item.error and item.error.reason is Reason.AUTHENTICATION_FAILED
+    )
+    if rejected:
+        raise TargetError(
+            f"{target.url} rejected the credentials during collection ({len(rejected)} evidence items, "
+            f"e.g. {rejected[0]}); a partial snapshot would misjudge the org",
+            endpoint=target.url,
+            reason=Reason.AUTHENTICATION_FAILED,
+            hint="the token may have expired or been revoked mid-scan: get a fresh one and scan again",
+        )
     if not snapshot.items or all(item.error is not None for item in snapshot.items.values()):
         reasons = Counter(str(item.error.reason) for item in snapshot.items.values() if item.error)
         summary = ", ".join(f"{reason} x{count}" for reason, count in reasons.most_common(3)) or "no items"

@@ -232,9 +232,15 @@ def _status_error(response: HttpResponse, *, reason: Reason | None, authenticate
             reason=Reason.AUTHENTICATION_FAILED,
             hint="check the token (CRMSEC_TOKEN or --credentials-file) and that it has not expired",
         )
+    if response.status == 401:
+        # Accepted before, refused now: the token expired or was revoked during the collection.
+        return ConnectorError(
+            f"{endpoint}: credentials rejected mid-collection (HTTP 401)",
+            endpoint=endpoint,
+            reason=Reason.AUTHENTICATION_FAILED,
+        )
     if reason is None:
         reason = {
-            401: Reason.PERMISSION_DENIED,
             403: Reason.PERMISSION_DENIED,
             429: Reason.RATE_LIMITED,
         }.get(response.status, Reason.HTTP_ERROR)

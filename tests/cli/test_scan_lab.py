@@ -103,3 +103,25 @@ def test_collect_then_evaluate_offline(capsys, monkeypatch, lab, tmp_path: Path)
     )
     assert code == 0
     assert json.loads(stdout)["score"] is not None
+
+
+def test_token_expiring_mid_scan_exits_3(capsys, monkeypatch, tmp_path: Path) -> None:
+    with start_lab(LabConfig(scenario="hardened", users=20, contacts=20, expire_after=10)) as expiring:
+        monkeypatch.setenv("CRMSEC_TOKEN", expiring.token)
+        code, stdout, stderr = run(
+            capsys,
+            "scan",
+            "--platform",
+            "salesforce",
+            "--url",
+            expiring.url,
+            "--ca-bundle",
+            str(expiring.ca_bundle),
+            "--option",
+            "concurrency=1",
+            "--out",
+            str(tmp_path / "o"),
+        )
+    assert code == 3
+    assert "rejected the credentials during collection" in stderr and "expired" in stderr
+    assert "Gate" not in stdout and not (tmp_path / "o" / "report.json").exists()

@@ -162,7 +162,8 @@ async def test_401_before_any_success_is_a_target_error_and_later_a_connector_er
                 await request(client, "GET", "https://org.example.test/no", stats=stats)
     assert first.value.reason is Reason.AUTHENTICATION_FAILED
     assert not isinstance(later.value, TargetError)
-    assert later.value.reason is Reason.PERMISSION_DENIED
+    assert later.value.reason is Reason.AUTHENTICATION_FAILED  # the engine stops the scan on it (exit 3)
+    assert "mid-collection" in str(later.value)
 
 
 @pytest.mark.anyio

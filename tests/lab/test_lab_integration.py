@@ -116,11 +116,12 @@ async def test_wrong_token_is_rejected_as_target_error() -> None:
 
 
 @pytest.mark.anyio
-async def test_token_expiring_mid_collection_records_errors_not_a_crash() -> None:
-    snapshot = await _collect(LabConfig(users=10, contacts=10, expire_after=6), concurrency="1")
-    reasons = {item.error.reason for item in snapshot.items.values() if item.error is not None}
-    assert Reason.PERMISSION_DENIED in reasons
-    assert snapshot.items["stability.api"].value["errors"] > 0
+async def test_token_expiring_mid_collection_stops_the_scan() -> None:
+    """A token that expires halfway must not yield a partial snapshot that misjudges the org (exit 3)."""
+    with pytest.raises(TargetError) as stopped:
+        await _collect(LabConfig(users=10, contacts=10, expire_after=6), concurrency="1")
+    assert stopped.value.reason is Reason.AUTHENTICATION_FAILED
+    assert "rejected the credentials during collection" in str(stopped.value)
 
 
 @pytest.mark.anyio

@@ -239,7 +239,7 @@ def _malformed(endpoint: str, message: str) -> ConnectorError:
 def subrequest_error(reference: str, status: int, body: Any, *, endpoint: str) -> ConnectorError:
     """A ConnectorError for one failed composite subrequest (the error code, never the body's message)."""
     code = body[0].get("errorCode") if isinstance(body, list) and body and isinstance(body[0], dict) else None
-    reason = {403: Reason.PERMISSION_DENIED, 401: Reason.PERMISSION_DENIED, 404: Reason.NOT_SUPPORTED}.get(
+    reason = {403: Reason.PERMISSION_DENIED, 401: Reason.AUTHENTICATION_FAILED, 404: Reason.NOT_SUPPORTED}.get(
         status, Reason.HTTP_ERROR
     )
     if code == "INVALID_TYPE":

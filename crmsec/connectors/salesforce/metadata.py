@@ -103,11 +103,11 @@ def parse_response(content: bytes, *, endpoint: str, status: int) -> list[dict[s
     fault = next((element for element in root.iter() if _strip(element.tag) == "faultcode"), None)
     if fault is not None or status >= 400:
         code = (fault.text or "").strip().removeprefix("sf:") if fault is not None else f"HTTP {status}"
-        reason = (
-            Reason.PERMISSION_DENIED
-            if code in ("INVALID_SESSION_ID", "INSUFFICIENT_ACCESS")
-            else (Reason.NOT_SUPPORTED if code == "INVALID_TYPE" else Reason.HTTP_ERROR)
-        )
+        reason = {
+            "INVALID_SESSION_ID": Reason.AUTHENTICATION_FAILED,
+            "INSUFFICIENT_ACCESS": Reason.PERMISSION_DENIED,
+            "INVALID_TYPE": Reason.NOT_SUPPORTED,
+        }.get(code, Reason.HTTP_ERROR)
         raise ConnectorError(f"{endpoint}: SOAP fault {code}", endpoint=endpoint, reason=reason)
     records = [element for element in root.iter() if _strip(element.tag) == "records"]
     parsed = [_to_value(element) for element in records]
