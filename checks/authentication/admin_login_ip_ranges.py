@@ -48,7 +48,12 @@ def admin_login_ip_ranges(evidence: Evidence, *, max_ip_range_addresses: int) ->
         if not field_of(profile, "is_admin", bool, key=PROFILES):
             continue
         name = field_of(profile, "name", str, key=PROFILES)
-        ranges = profile.get("login_ip_ranges") or by_profile.get(name) or []
+        known = [value for value in (profile.get("login_ip_ranges"), by_profile.get(name)) if value is not None]
+        if not known:  # null: the platform did not say, which is not the same as "no ranges"
+            message = f"The login IP ranges of admin profile {name} were not reported; check them by hand."
+            findings.append(Finding(Status.MANUAL, resource=f"profile:{name}", message=message))
+            continue
+        ranges = next((value for value in known if value), known[0])
         if not isinstance(ranges, list):
             raise EvidenceError(f"{PROFILES}: login_ip_ranges of {name} should be a list")
         findings.append(_judge(name, ranges, max_ip_range_addresses))

@@ -38,3 +38,15 @@ def test_invalid_address_is_unusable() -> None:
     profiles = [{"name": "Admin", "is_admin": True, "login_ip_ranges": [{"start": "10.0.0", "end": "10.0.0.9"}]}]
     [finding] = run_check("CRM-AUTH-016", snapshot_from_values({"identity.profiles": profiles}))
     assert (finding.status, finding.reason) == (Status.ERROR, Reason.EVIDENCE_UNUSABLE)
+
+
+def test_unreported_ranges_are_manual_not_fail() -> None:
+    profiles = [{"name": "Admin", "is_admin": True, "login_ip_ranges": None}]
+    [finding] = run_check("CRM-AUTH-016", snapshot_from_values({"identity.profiles": profiles}))
+    assert (finding.resource, finding.status) == ("profile:Admin", Status.MANUAL)
+
+
+def test_empty_ranges_fail_even_when_the_org_list_is_unknown() -> None:
+    profiles = [{"name": "Admin", "is_admin": True, "login_ip_ranges": []}]
+    [finding] = run_check("CRM-AUTH-016", snapshot_from_values({"identity.profiles": profiles}))
+    assert finding.status is Status.FAIL
