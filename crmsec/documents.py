@@ -41,6 +41,8 @@ def read_json(path: Path, error: Callable[[str], InputError], *, max_bytes: int 
         raise error(f"{path}: invalid JSON at line {problem.lineno} column {problem.colno}") from problem
     except ValueError as problem:
         raise error(f"{path}: {problem}") from problem
+    except RecursionError as problem:
+        raise error(f"{path}: nested too deeply") from problem
 
 
 def pointer(path: Any) -> str:

@@ -24,7 +24,7 @@ import httpx
 from crmsec import evaluation
 from crmsec.connectors import load_connector
 from crmsec.connectors.base import Recorder
-from crmsec.errors import EvidenceError, Reason, TargetError
+from crmsec.errors import EvidenceError, ProfileError, Reason, TargetError
 from crmsec.evidence import EvidenceItem, EvidenceSnapshot, timestamp, utc_now, validate_snapshot
 from crmsec.plugin import CHECK_STATUSES, CheckSpec, Dimension, Evidence, Finding, JsonValue, Severity, Status
 from crmsec.profiles import Profile, Waiver, select_checks
@@ -296,6 +296,8 @@ def evaluate(
     started = time.perf_counter()
     now = options.clock()
     specs = select_checks(profile, catalogue.checks.values())
+    if not specs:
+        raise ProfileError(f"profile {profile.name} selects no check", hint="check its select: ids, dimensions, ...")
     results = run_checks(specs, snapshot, profile, options)
     records = sorted(
         [record_finding(spec, finding, snapshot) for spec, finding in results] + _plugin_findings(catalogue),
@@ -337,6 +339,11 @@ def _unused_parameters(profile: Profile, specs: Sequence[CheckSpec]) -> list[str
         f"profile {profile.name}: parameter {name} is used by no selected check"
         for name in sorted(profile.parameters)
         if name not in declared
+    ]
+    problems += [
+        f"profile {profile.name}: select.ids names {check_id}, which is not a known check"
+        for check_id in profile.select.get("ids", ())
+        if check_id not in selected
     ]
     problems += [
         f"profile {profile.name}: check_parameters names {check_id}, which is not selected"

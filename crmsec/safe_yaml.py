@@ -29,6 +29,10 @@ def load_yaml_text(text: str, *, where: str, error: Callable[[str], InputError])
         raise error(f"{where}{line}: invalid YAML: {problem.problem}") from problem
     except yaml.YAMLError as problem:
         raise error(f"{where}: invalid YAML: {problem}") from problem
+    except (ValueError, TypeError, OverflowError) as problem:  # e.g. `expires: 2099-13-45` parsed as a date
+        raise error(f"{where}: invalid value: {problem}") from problem
+    except RecursionError as problem:
+        raise error(f"{where}: nested too deeply") from problem
 
 
 def load_yaml_file(path: Path, *, error: Callable[[str], InputError]) -> Any:

@@ -72,7 +72,12 @@ def test_invalid_documents_name_the_pointer(tmp_path: Path, mutate, pointer: str
 
 @pytest.mark.parametrize(
     ("content", "expected"),
-    [("{not json", "invalid JSON at line 1"), ('{"a": NaN}', "NaN"), (b"\xff\xfe", "not UTF-8")],
+    [
+        ("[" * 100000 + "]" * 100000, "nested too deeply"),
+        ("{not json", "invalid JSON at line 1"),
+        ('{"a": NaN}', "NaN"),
+        (b"\xff\xfe", "not UTF-8"),
+    ],
 )
 def test_unparseable_files(tmp_path: Path, content: str | bytes, expected: str) -> None:
     path = tmp_path / "evidence.json"

@@ -70,6 +70,11 @@ def test_extends_cycle_is_refused(tmp_path: Path) -> None:
         ("name: x\nweights: {severities: {critical: -1}}\n", "/weights/severities/critical"),
         ("name: x\nwaivers: [{check: A, resource: '*', owner: o, justification: j, expires: someday}]\n", "expires"),
         ("name: x\nselect: {dimensions: [nonsense]}\n", "/select/dimensions/0"),
+        (
+            "name: x\nwaivers: [{check: A, resource: '*', owner: o, justification: j, expires: 2099-13-45}]\n",
+            "invalid value",
+        ),
+        ("name: x\ndescription: " + "[" * 5000 + "]" * 5000 + "\n", "profile.yaml"),
     ],
 )
 def test_invalid_profiles_name_the_problem(tmp_path: Path, text: str, message: str) -> None:

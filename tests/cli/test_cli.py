@@ -155,3 +155,26 @@ def test_every_listed_command_is_registered() -> None:
     from crmsec.cli import COMMANDS, cli
 
     assert set(cli.commands) == set(COMMANDS)
+
+
+def test_profile_selection_problems(capsys, evidence: Path, tmp_path: Path) -> None:
+    typo = tmp_path / "typo.yaml"
+    typo.write_text("name: typo\nselect: {ids: [CRM-AUTH-004, CRM-AUTH-04]}\nparameters: {max_idel_minutes: 5}\n")
+    code, _, _ = run(capsys, "evaluate", str(evidence), "--profile", str(typo), "--out", str(tmp_path / "o"), "-q")
+    assert code == 0
+    errors = load_report(tmp_path / "o" / "report.json").errors
+    assert any("CRM-AUTH-04," in error or error.endswith("CRM-AUTH-04, which is not a known check") for error in errors)
+    assert any("max_idel_minutes" in error for error in errors)
+    empty = tmp_path / "empty.yaml"
+    empty.write_text("name: empty\nselect: {ids: [CRM-NOPE-001]}\n")
+    code, _, stderr = run(capsys, "evaluate", str(evidence), "--profile", str(empty), "--out", str(tmp_path / "e"))
+    assert code == 2 and "selects no check" in stderr
+
+
+def test_yaml_dates_that_do_not_exist_are_input_errors(capsys, evidence: Path, tmp_path: Path) -> None:
+    profile = tmp_path / "p.yaml"
+    profile.write_text(
+        "name: p\nwaivers: [{check: A, resource: '*', owner: o, justification: j, expires: 2099-13-45}]\n"
+    )
+    code, _, stderr = run(capsys, "evaluate", str(evidence), "--profile", str(profile), "--out", str(tmp_path / "o"))
+    assert code == 2 and "p.yaml" in stderr and "internal error" not in stderr
