@@ -110,6 +110,16 @@ def scrub_text(text: str) -> str:
     )
 
 
+def scrub_message(text: str) -> str:
+    """Scrub a message crmsec wrote itself: URLs (user-info, token parameters) and bearer tokens only.
+
+    Our error messages never hold secrets by construction; `scrub_text`'s `key: value` heuristics would
+    mangle ordinary words in them ("no access token: set CRMSEC_TOKEN"), so they are not applied.
+    """
+    text = _URL.sub(lambda match: scrub_url(match.group()), text)
+    return _BEARER.sub(lambda match: f"{match.group(1)} {REDACTED}", text)
+
+
 def _scrub_argument(argument: object) -> object:
     if isinstance(argument, str):
         return scrub_text(argument)

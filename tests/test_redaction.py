@@ -142,3 +142,13 @@ def test_redacting_filter_scrubs_message_and_arguments(caplog: pytest.LogCapture
         assert secret not in output
     assert "api_key=***" in output and "'Cookie': '***'" in output
     assert len(caplog.records) == 2
+
+
+def test_scrub_message_keeps_our_own_words_but_not_url_secrets() -> None:
+    from crmsec.redaction import scrub_message
+
+    assert scrub_message("no access token: set CRMSEC_TOKEN") == "no access token: set CRMSEC_TOKEN"
+    assert scrub_message("/etc/passwd: a profile must be a mapping") == "/etc/passwd: a profile must be a mapping"
+    scrubbed = scrub_message("GET https://user:pw@crm.example.test/x?access_token=abcdef123 failed")
+    assert "pw@" not in scrubbed and "abcdef123" not in scrubbed
+    assert "Bearer abcdefgh12345" not in scrub_message("sent Bearer abcdefgh12345")

@@ -16,7 +16,7 @@ from crmsec import __version__
 from crmsec.cli import console
 from crmsec.cli.options import EXIT_CODES_HELP, ExitCode
 from crmsec.errors import CrmsecError, InputError, SigningError, TargetError, VerificationError
-from crmsec.redaction import RedactingFilter, scrub_text
+from crmsec.redaction import RedactingFilter, scrub_message, scrub_text
 
 COMMANDS: tuple[str, ...] = (
     "scan",
@@ -92,7 +92,7 @@ def main(argv: list[str] | None = None) -> None:
     except CrmsecError as error:
         if debug:
             logging.getLogger(__name__).exception("crmsec failed")
-        console.err(f"crmsec: error: {scrub_text(str(error))}")
+        console.err(f"crmsec: error: {scrub_message(str(error))}")
         console.err(f"crmsec: hint: {error.hint}")
         sys.exit(_exit_code(error))
     except Exception as error:
