@@ -73,7 +73,10 @@ def print_summary(report: Report, files: Sequence[Path], *, output_format: str) 
                 f"{finding.message}"[:160]
             )
     gate = report.gate
-    console.out("Gate: PASSED" if gate["passed"] else "Gate: FAILED")
+    if gate.get("fail_under") is None and gate.get("fail_on") is None:
+        console.out("Gate: not set (nothing can fail the run: use --fail-under SCORE or --fail-on SEVERITY)")
+    else:
+        console.out("Gate: PASSED" if gate["passed"] else "Gate: FAILED")
     for reason in list(gate["reasons"])[:10]:
         console.out(f"  - {reason}")
     main = next((path for path in files if path.suffix == ".html"), files[0] if files else None)

@@ -50,7 +50,7 @@ def test_evaluate_writes_a_valid_bundle(capsys, evidence: Path, tmp_path: Path) 
     assert report.profile["name"] == "baseline"
     assert stat.S_IMODE((out / "evidence.json").stat().st_mode) == 0o600
     assert (out / "report.md").exists() and (out / "report.csv").exists()
-    assert "Score" in stdout and "Gate: PASSED" in stdout
+    assert "Score" in stdout and "Gate: not set" in stdout
 
 
 def test_gate_failures_exit_1(capsys, evidence: Path, tmp_path: Path) -> None:
@@ -178,3 +178,9 @@ def test_yaml_dates_that_do_not_exist_are_input_errors(capsys, evidence: Path, t
     )
     code, _, stderr = run(capsys, "evaluate", str(evidence), "--profile", str(profile), "--out", str(tmp_path / "o"))
     assert code == 2 and "p.yaml" in stderr and "internal error" not in stderr
+
+
+def test_summary_names_the_gate(capsys, evidence: Path, tmp_path: Path) -> None:
+    common = ("evaluate", str(evidence), "--out", str(tmp_path / "o"), "--format", "md")
+    assert "Gate: PASSED" in run(capsys, *common, "--fail-on", "critical")[1]
+    assert "Gate: FAILED" in run(capsys, *common, "--fail-on", "low")[1]
