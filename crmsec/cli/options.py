@@ -137,6 +137,11 @@ def evaluation_options(function: F) -> F:
             help="An earlier report.json, for the trend in the HTML report.",
         ),
         click.option(
+            "--sarif-anchor",
+            help="Repository file SARIF results point at (default: the --profile file when it is a relative "
+            "path, else crmsec.yaml).",
+        ),
+        click.option(
             "--history",
             multiple=True,
             type=click.Path(exists=True, path_type=Path),

@@ -52,6 +52,7 @@ class RunSettings:
     formats: str | None = None
     previous: Path | None = None
     history: Sequence[Path] = ()
+    sarif_anchor: str | None = None
     sign_key: Path | None = None
     quiet: bool = False
     output_format: str = "text"
@@ -168,12 +169,24 @@ def write_bundle(report: Report, snapshot: EvidenceSnapshot, settings: RunSettin
     files = [out / "report.json", out / "evidence.json"]
     formats = DEFAULT_FORMATS if settings.formats is None else _parse_formats(settings.formats)
     previous = load_report(settings.previous) if settings.previous else None
-    files += write_formats(report, out, formats, previous=previous)
+    files += write_formats(report, out, formats, previous=previous, sarif_anchor=_sarif_anchor(settings))
     if settings.sign_key is not None:
         from crmsec.signing import sign_bundle
 
         files.append(sign_bundle(out, settings.sign_key))
     return files
+
+
+def _sarif_anchor(settings: RunSettings) -> str:
+    """Where SARIF results point: the flag, else a profile file given by relative path, else crmsec.yaml."""
+    from crmsec.render import DEFAULT_SARIF_ANCHOR
+
+    if settings.sarif_anchor:
+        return settings.sarif_anchor
+    profile = Path(settings.profile)
+    if profile.suffix in (".yaml", ".yml") and not profile.is_absolute() and ".." not in profile.parts:
+        return profile.as_posix()
+    return DEFAULT_SARIF_ANCHOR
 
 
 def _parse_formats(text: str) -> tuple[str, ...]:

@@ -184,3 +184,14 @@ def test_summary_names_the_gate(capsys, evidence: Path, tmp_path: Path) -> None:
     common = ("evaluate", str(evidence), "--out", str(tmp_path / "o"), "--format", "md")
     assert "Gate: PASSED" in run(capsys, *common, "--fail-under", "0")[1]
     assert "Gate: FAILED" in run(capsys, *common, "--fail-on", "low")[1]
+
+
+def test_sarif_results_anchor_to_the_profile_or_the_flag(capsys, evidence: Path, tmp_path: Path, monkeypatch) -> None:
+    monkeypatch.chdir(tmp_path)
+    Path("gate.yaml").write_text("name: gate\nextends: baseline\n")
+    run(capsys, "evaluate", str(evidence), "--profile", "gate.yaml", "--out", "a", "--format", "sarif", "-q")
+    run(capsys, "evaluate", str(evidence), "--sarif-anchor", "ci/crmsec.yaml", "--out", "b", "--format", "sarif", "-q")
+    for folder, anchor in (("a", "gate.yaml"), ("b", "ci/crmsec.yaml")):
+        sarif = json.loads((tmp_path / folder / "report.sarif").read_text())
+        uris = {r["locations"][0]["physicalLocation"]["artifactLocation"]["uri"] for r in sarif["runs"][0]["results"]}
+        assert uris == {anchor}

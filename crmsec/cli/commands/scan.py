@@ -25,6 +25,7 @@ def settings_from(arguments: dict[str, Any]) -> RunSettings:
         formats=arguments["formats"],
         previous=arguments["previous"],
         history=tuple(arguments["history"]),
+        sarif_anchor=arguments["sarif_anchor"],
         sign_key=arguments["sign_key"],
         quiet=arguments["quiet"],
         output_format=arguments["output_format"],
