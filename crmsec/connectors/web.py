@@ -246,10 +246,12 @@ class WebConnector:
         recorder.add("http.probe", value, source=response.endpoint)
         exposed = await self._admin_exposed(client, url, stats)
         debug = await self._debug_page_shown(client, url, stats)
+        same_origin = _same_origin(response.url, url)
         config: dict[str, JsonValue] = {
             "debug_mode": debug,
             "secret_key_weak": None,
-            "cors_allow_all_origins": _allows_any_origin(response.headers),
+            # Headers of a page on another origin say nothing about this one: unknown, not "no".
+            "cors_allow_all_origins": _allows_any_origin(response.headers) if same_origin else None,
             "allowed_hosts_wildcard": None,
             "admin_interface_exposed": exposed,
             "server_banner": response.headers.get("server"),
@@ -263,8 +265,8 @@ class WebConnector:
         answered = False
         for path in self.admin_paths:
             response = await self._get_quietly(client, _on_origin(url, path), stats)
-            if response is None:
-                continue
+            if response is None or not _same_origin(response.url, url):
+                continue  # not fetched, or redirected elsewhere: this path tells nothing
             answered = True
             if 200 <= response.status < 300:
                 return True
@@ -273,9 +275,12 @@ class WebConnector:
     async def _debug_page_shown(self, client: httpx.AsyncClient, url: str, stats: ApiStats) -> bool | None:
         """True when a missing page shows a framework's debug page; None when it could not be fetched."""
         response = await self._get_quietly(client, _on_origin(url, MISSING_PATH), stats)
-        if response is None:
+        if response is None or not _same_origin(response.url, url):
             return None
-        return any(marker in response.content for marker in DEBUG_MARKERS)
+        if any(marker in response.content for marker in DEBUG_MARKERS):
+            return True
+        # Only an error answer for the missing page was really looked at; a redirect or a 200 was not.
+        return False if response.status >= 400 else None
 
     async def _get_quietly(self, client: httpx.AsyncClient, url: str, stats: ApiStats) -> HttpResponse | None:
         try:
@@ -296,6 +301,12 @@ class WebConnector:
 
 async def _record_tls(recorder: Recorder, host: str, port: int, target: Target) -> None:
     await record_tls_scan(recorder, host, port, ca_bundle=target.ca_bundle)
+
+
+def _same_origin(first: str, second: str) -> bool:
+    """True when both URLs share scheme, host and port."""
+    one, two = urlsplit(first), urlsplit(second)
+    return (one.scheme, one.hostname, one.port) == (two.scheme, two.hostname, two.port)
 
 
 def _on_origin(url: str, path: str) -> str:

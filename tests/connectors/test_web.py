@@ -241,3 +241,31 @@ async def test_scan_over_loopback_https(tmp_path: Path) -> None:
     assert values["stability.api"]["requests"] == 4
     [finding] = run_check("CRM-AUTH-004", snapshot)
     assert finding.status is Status.NOT_APPLICABLE
+
+
+@pytest.mark.anyio
+async def test_redirects_elsewhere_leave_the_facts_unknown() -> None:
+    """A site that sends every request to another origin shows nothing about itself: null, never PASS."""
+    elsewhere = "https://sso.example.test/login"
+    with respx.mock(assert_all_called=False) as routes:
+        routes.get(host="crm.example.test").mock(return_value=httpx.Response(302, headers={"location": elsewhere}))
+        routes.get(elsewhere).mock(
+            return_value=httpx.Response(200, text="sign in", headers={"access-control-allow-origin": "*"})
+        )
+        recorder = await _collect(Target("web", URL))
+    config = _values(recorder)["platform.config"]
+    assert isinstance(config, dict)
+    assert (config["debug_mode"], config["cors_allow_all_origins"], config["admin_interface_exposed"]) == (
+        None,
+        None,
+        None,
+    )
+
+
+@pytest.mark.anyio
+async def test_a_missing_page_answered_with_200_is_not_proof_of_no_debug_mode() -> None:
+    with respx.mock(assert_all_called=False) as routes:
+        routes.get(host="crm.example.test").mock(return_value=httpx.Response(200, text="<html>app shell</html>"))
+        recorder = await _collect(Target("web", URL))
+    config = _values(recorder)["platform.config"]
+    assert isinstance(config, dict) and config["debug_mode"] is None
