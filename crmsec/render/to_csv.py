@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import csv
 import io
+import re
 from collections.abc import Sequence
 
 from crmsec.render import view
@@ -43,8 +44,13 @@ COLUMNS: tuple[str, ...] = (
 _FORMULA_TRIGGERS = ("=", "+", "-", "@", "\t", "\r")
 
 
+_CONTROLS = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+
+
 def defuse(cell: str) -> str:
-    """The cell with a leading `'` when a spreadsheet would read it as a formula."""
+    """The cell with control characters (NUL...) replaced, and a leading `'` when a spreadsheet would read it
+    as a formula."""
+    cell = _CONTROLS.sub("\ufffd", cell)
     return "'" + cell if cell.startswith(_FORMULA_TRIGGERS) else cell
 
 

@@ -52,7 +52,17 @@ def environment() -> Environment:
         autoescape=True,
         undefined=StrictUndefined,
         keep_trailing_newline=True,
+        finalize=_printable,
     )
+
+
+_CONTROLS = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+
+
+def _printable(value: Any) -> Any:
+    """CRM data may carry NUL and other control characters: show them as U+FFFD (plain strings only; our own
+    Markup, such as the charts, passes untouched)."""
+    return _CONTROLS.sub("\ufffd", value) if type(value) is str else value
 
 
 def _hash(text: str) -> str:

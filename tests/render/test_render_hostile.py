@@ -135,3 +135,10 @@ def test_markdown_evaluation_parts_are_escaped(hostile: Report) -> None:
     evaluation = recommendations[1].split("Waivers:", 1)[0]
     assert "&lt;script&gt;" in evaluation and "javascript[:]" not in evaluation.replace("javascript:", "")
     assert "<" not in recommendations[0] + evaluation
+
+
+def test_control_characters_never_reach_html_or_csv(hostile: Report) -> None:
+    for name in ("html", "csv"):
+        text = render(hostile, name).decode("utf-8-sig")
+        assert "\x07" not in text and "\x00" not in text, name
+        assert "\ufffd" in text, name
