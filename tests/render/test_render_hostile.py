@@ -75,8 +75,8 @@ def test_html_escapes_everything(hostile: Report) -> None:
     names = [tag for tag, _ in parser.tags]
     assert names.count("script") == 1 and "img" not in names
     assert not [name for _, attrs in parser.tags for name, _ in attrs if name.startswith("on")]
-    # the payload survives as text, escaped once: a reader sees exactly what the CRM held
-    assert any(PAYLOAD.replace("\x07", "\x07") in text for text in parser.text)
+    # the payload survives as text, escaped once: a reader sees what the CRM held (controls shown as U+FFFD)
+    assert any(PAYLOAD.replace("\x07", "\ufffd") in text for text in parser.text)
 
 
 def test_markdown_escapes_everything(hostile: Report) -> None:
@@ -119,9 +119,10 @@ def test_evaluation_fields_come_out_as_text(hostile: Report) -> None:
     [first, *_] = hostile.extras["recommendations"]
     theme = next(iter(hostile.extras["survey_themes"]))
     label = next(metric["label"] for metric in hostile.metrics.values() if metric.get("label"))
-    assert PAYLOAD in theme and f"{theme.replace('_', ' ')} (" in text  # a theme reads with spaces
+    shown = PAYLOAD.replace("\x07", "\ufffd")  # control characters are shown as U+FFFD
+    assert PAYLOAD in theme and f"{theme.replace(PAYLOAD, shown).replace('_', ' ')} (" in text  # spaces
     for value in (first["title"], first["remediation"], label):
-        assert PAYLOAD in value and value in text, value
+        assert PAYLOAD in value and value.replace(PAYLOAD, shown) in text, value
     hrefs = [value for _, attrs in parser.tags for name, value in attrs if name == "href"]
     assert all(re.fullmatch(r"#[A-Za-z0-9_.:-]+|data:,", href or "") for href in hrefs), hrefs
     svg_texts = re.findall(r"<text[^>]*>(.*?)</text>", page, flags=re.S)
