@@ -1,8 +1,9 @@
 """Compare reports: new, resolved and changed findings (matched by fingerprint), and score movement.
 
 A finding is *failing* when its status (before any waiver) is FAIL, WARN or ERROR. `new` lists findings
-failing now that were not failing before, `resolved` the reverse, `changed` findings failing in both whose
-status or severity moved.
+failing now that were not failing before; `resolved` those failing before that now pass; `unassessed` those
+failing before that the newer report no longer decides (absent, NOT_APPLICABLE or MANUAL: not a fix);
+`changed` findings failing in both whose status or severity moved.
 """
 
 from __future__ import annotations
@@ -16,8 +17,11 @@ from crmsec.report.model import FindingRecord, Report
 FAILING = frozenset({Status.FAIL, Status.WARN, Status.ERROR})
 
 
-def _effective(finding: FindingRecord) -> Status:
-    return finding.original_status or finding.status
+PASSING = frozenset({Status.PASS})
+
+
+def _effective(finding: FindingRecord | None) -> Status | None:
+    return None if finding is None else finding.original_status or finding.status
 
 
 def _failing(report: Report) -> dict[str, FindingRecord]:
@@ -30,6 +34,7 @@ class ReportDiff:
 
     new: tuple[FindingRecord, ...]
     resolved: tuple[FindingRecord, ...]
+    unassessed: tuple[FindingRecord, ...]
     changed: tuple[tuple[FindingRecord, FindingRecord], ...]
     overall: tuple[float | None, float | None]
     dimensions: dict[str, tuple[float | None, float | None]]
@@ -50,6 +55,7 @@ class ReportDiff:
         return {
             "new": [brief(f) for f in self.new],
             "resolved": [brief(f) for f in self.resolved],
+            "unassessed": [brief(f) for f in self.unassessed],
             "changed": [{"before": brief(old), "after": brief(new)} for old, new in self.changed],
             "overall": {"before": self.overall[0], "after": self.overall[1], "change": _change(*self.overall)},
             "dimensions": {
@@ -66,6 +72,7 @@ def _change(before: float | None, after: float | None) -> float | None:
 def diff_reports(old: Report, new: Report) -> ReportDiff:
     """The difference between an older and a newer report."""
     before, after = _failing(old), _failing(new)
+    everything = {finding.fingerprint: finding for finding in new.findings}
     order = sorted(set(before) | set(after), key=lambda key: ((before.get(key) or after[key]).check_id, key))
     changed = tuple(
         (before[key], after[key])
@@ -74,11 +81,13 @@ def diff_reports(old: Report, new: Report) -> ReportDiff:
         and key in after
         and (_effective(before[key]), before[key].severity) != (_effective(after[key]), after[key].severity)
     )
+    gone = [key for key in order if key in before and key not in after]
     old_dimensions = {str(d.dimension): d.score for d in old.scores.dimensions}
     new_dimensions = {str(d.dimension): d.score for d in new.scores.dimensions}
     return ReportDiff(
         new=tuple(after[key] for key in order if key in after and key not in before),
-        resolved=tuple(before[key] for key in order if key in before and key not in after),
+        resolved=tuple(before[key] for key in gone if _effective(everything[key]) in PASSING),
+        unassessed=tuple(before[key] for key in gone if _effective(everything.get(key)) not in PASSING),
         changed=changed,
         overall=(old.scores.overall, new.scores.overall),
         dimensions={

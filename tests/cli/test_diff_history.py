@@ -93,3 +93,16 @@ def test_history_and_trend(capsys, tmp_path: Path, two_runs) -> None:
     assert len(report["trend"]) == 2
     code, _, stderr = run(capsys, "history", str(tmp_path))
     assert code == 2 and "no report.json" in stderr
+
+
+def test_checks_that_stop_deciding_are_not_resolved(capsys, tmp_path: Path, two_runs) -> None:
+    old, _ = two_runs
+    evidence = tmp_path / "bare.json"
+    save_snapshot(snapshot_from_values({"org.info": {"name": "x"}}), evidence)  # no session settings at all
+    run(capsys, "evaluate", str(evidence), "--out", str(tmp_path / "bare"), "--format", "md", "-q")
+    code, stdout, _ = run(
+        capsys, "diff", str(old / "report.json"), str(tmp_path / "bare" / "report.json"), "--format", "json"
+    )
+    result = json.loads(stdout)
+    assert code == 0
+    assert "CRM-AUTH-015" not in [f["check_id"] for f in result["resolved"]]

@@ -23,7 +23,13 @@ def _score(value: float | None) -> str:
 @click.option("--fail-on-new", is_flag=True, help="Exit 1 when NEW has failing findings that OLD did not.")
 def command(old: Path, new: Path, output: str, fail_on_new: bool) -> int:
     """Print the difference."""
-    result = diff_reports(load_report(old), load_report(new))
+    old_report, new_report = load_report(old), load_report(new)
+    if dict(old_report.target) != dict(new_report.target):
+        console.err(
+            f"crmsec: warning: the reports are of different targets ({old_report.target.get('url')} and "
+            f"{new_report.target.get('url')}); findings are matched by check and resource only"
+        )
+    result = diff_reports(old_report, new_report)
     if output == "json":
         console.out_json(result.to_json())
     else:
@@ -32,7 +38,8 @@ def command(old: Path, new: Path, output: str, fail_on_new: bool) -> int:
         for name, (was, now) in sorted(result.dimensions.items()):
             if was != now:
                 console.out(f"  {name:<24} {_score(was)} -> {_score(now)}")
-        for title, items in (("New", result.new), ("Resolved", result.resolved)):
+        sections = (("New", result.new), ("Resolved", result.resolved), ("No longer assessed", result.unassessed))
+        for title, items in sections:
             console.out(f"{title}: {len(items)}")
             for finding in items[:50]:
                 console.out(f"  {finding.check_id}  {finding.resource}: {finding.message}"[:160])

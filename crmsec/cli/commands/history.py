@@ -22,6 +22,9 @@ def command(locations: tuple[Path, ...], output: str) -> None:
         console.out_json(points)
         return
     dimensions = sorted({name for point in points for name in point["dimensions"]})
+    targets = sorted({str(point["target"]) for point in points})
+    if len(targets) > 1:
+        console.err(f"crmsec: warning: the reports cover {len(targets)} targets: {', '.join(targets)}")
     console.out(f"{'generated_at':<22} {'score':>6} grade  " + " ".join(f"{name[:10]:>10}" for name in dimensions))
     for point in points:
         scores = point["dimensions"]
