@@ -174,3 +174,28 @@ async def test_platform_config_is_not_supported_and_backup_without_log_object_is
     recorder = await run(fake_org(no_backup))
     assert item(recorder, "platform.config").error.reason is Reason.NOT_SUPPORTED
     assert item(recorder, "backup.status").error.reason is Reason.NOT_SUPPORTED
+
+
+@pytest.mark.anyio
+async def test_a_refused_supplementary_call_makes_the_key_an_error_not_nulls() -> None:
+    """ConnectedApp metadata refused: integrations.connected_apps must say so, not hold apps with null policies."""
+    fault = (
+        b'<?xml version="1.0"?><soapenv:Envelope xmlns:soapenv="http://schemas.xmlsoap.org/soap/envelope/">'
+        b"<soapenv:Body><soapenv:Fault><faultcode>sf:INSUFFICIENT_ACCESS</faultcode><faultstring>no</faultstring>"
+        b"</soapenv:Fault></soapenv:Body></soapenv:Envelope>"
+    )
+    app = {"attributes": {"type": "ConnectedApplication"}, "Id": "0H4A", "Name": "Sync", "CreatedDate": None,
+           "OptionsAllowAdminApprovedUsersOnly": False, "RefreshTokenValidityPeriod": None}  # fmt: skip
+    base = fake_org(lambda text, path: (
+        httpx.Response(200, json={"totalSize": 1, "done": True, "records": [app]})
+        if "FROM ConnectedApplication" in text else None
+    ))  # fmt: skip
+
+    def handler(request: httpx.Request) -> httpx.Response:
+        if request.url.path.startswith("/services/Soap/") and b"ConnectedApp" in request.content:
+            return httpx.Response(500, content=fault, headers={"Sforce-Limit-Info": "api-usage=100/100000"})
+        return base(request)
+
+    recorder = await run(handler)
+    apps = item(recorder, "integrations.connected_apps")
+    assert apps.error is not None and apps.error.reason is Reason.PERMISSION_DENIED

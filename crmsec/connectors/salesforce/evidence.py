@@ -42,9 +42,17 @@ class EvidenceBuilder:
         return outcome
 
     def optional(self, name: str) -> Any:
-        """The value of fetch `name`, or None when it failed."""
+        """The value of fetch `name`, or None when the org does not have it (`not_supported`).
+
+        Any other failure (permission denied, timeout, ...) makes the whole key an evidence error: filling
+        the gap with nulls would silently drop a failed request.
+        """
         outcome = self.results.get(name)
-        return None if isinstance(outcome, ConnectorError) else outcome
+        if isinstance(outcome, ConnectorError):
+            if outcome.reason is Reason.NOT_SUPPORTED:
+                return None
+            raise _Missing(outcome)
+        return outcome
 
     def records(self, name: str, part: str) -> Any:
         """The records of one composite subquery (`part`) of fetch `name`."""
