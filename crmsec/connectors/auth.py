@@ -15,6 +15,7 @@ import base64
 import json
 import os
 import time
+from abc import ABC, abstractmethod
 from collections.abc import Callable, Generator
 from pathlib import Path
 from typing import Any
@@ -49,7 +50,7 @@ class BearerAuth(httpx.Auth):
         return self._token
 
 
-class _OAuthFlow(httpx.Auth):
+class _OAuthFlow(httpx.Auth, ABC):
     """Shared machinery: fetch a token from `token_url`, use it, refetch once on 401."""
 
     secret_headers = frozenset({"authorization"})
@@ -60,8 +61,9 @@ class _OAuthFlow(httpx.Auth):
         self._clock = clock
         self._token: Secret | None = None
 
+    @abstractmethod
     def _token_form(self) -> dict[str, str]:
-        raise NotImplementedError
+        """The form fields of the token request (grant type and credentials) of this flow."""
 
     def _token_request(self) -> httpx.Request:
         return httpx.Request("POST", self.token_url, data=self._token_form(), headers={"Accept": "application/json"})
