@@ -122,3 +122,15 @@ def protocol_accepted(scan: Mapping[str, JsonValue], protocol: str) -> bool:
     if not isinstance(value, bool):
         raise EvidenceError(f"tls.scan: protocols.{protocol} was not measured ({scan.get('error') or 'no value'})")
     return value
+
+
+def boolean_setting(evidence: Evidence, key: str, name: str) -> bool | None:
+    """A yes/no setting inside the mapping evidence `key`: True or False, or None when the platform does not
+    expose it (the check then answers MANUAL). EvidenceError when the field is absent or not a boolean."""
+    settings = evidence.mapping(key)
+    if name not in settings:
+        raise EvidenceError(f"{key} lacks {name}")
+    value = settings[name]
+    if value is not None and not isinstance(value, bool):
+        raise EvidenceError(f"{key}: {name} should be a boolean")
+    return value

@@ -1,6 +1,6 @@
 """CRM-AUTH-014: clickjack protection is on."""
 
-from crmsec.plugin import Dimension, Evidence, EvidenceError, Finding, Severity, Status, check
+from crmsec.plugin import Dimension, Evidence, Finding, Severity, Status, boolean_setting, check
 
 KEY = "auth.session_settings"
 SETTING = "clickjack_protection"
@@ -28,15 +28,10 @@ SETTING = "clickjack_protection"
 )
 def clickjack_protection(evidence: Evidence) -> list[Finding]:
     """PASS when clickjack_protection is on, FAIL when it is off, MANUAL when the platform does not expose it."""
-    settings = evidence.mapping(KEY)
-    if SETTING not in settings:
-        raise EvidenceError(f"{KEY} lacks {SETTING}")
-    value = settings[SETTING]
+    value = boolean_setting(evidence, KEY, SETTING)
     if value is None:
         message = "The platform does not expose the clickjack protection setting; check the session settings by hand."
         return [Finding(Status.MANUAL, resource="organization", message=message, details={"actual": None})]
-    if not isinstance(value, bool):
-        raise EvidenceError(f"{KEY}: {SETTING} should be a boolean")
     status = Status.PASS if value else Status.FAIL
     message = (
         "Clickjack protection is on." if value else "Clickjack protection is off: pages can be framed by other sites."

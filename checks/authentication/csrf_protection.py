@@ -1,6 +1,6 @@
 """CRM-AUTH-015: CSRF protection is on."""
 
-from crmsec.plugin import Dimension, Evidence, EvidenceError, Finding, Severity, Status, check
+from crmsec.plugin import Dimension, Evidence, Finding, Severity, Status, boolean_setting, check
 
 KEY = "auth.session_settings"
 SETTING = "csrf_protection"
@@ -27,15 +27,10 @@ SETTING = "csrf_protection"
 )
 def csrf_protection(evidence: Evidence) -> list[Finding]:
     """PASS when csrf_protection is on, FAIL when it is off, MANUAL when the platform does not expose it."""
-    settings = evidence.mapping(KEY)
-    if SETTING not in settings:
-        raise EvidenceError(f"{KEY} lacks {SETTING}")
-    value = settings[SETTING]
+    value = boolean_setting(evidence, KEY, SETTING)
     if value is None:
         message = "The platform does not expose the CSRF protection setting; check the session settings by hand."
         return [Finding(Status.MANUAL, resource="organization", message=message, details={"actual": None})]
-    if not isinstance(value, bool):
-        raise EvidenceError(f"{KEY}: {SETTING} should be a boolean")
     status = Status.PASS if value else Status.FAIL
     message = "CSRF protection is on." if value else "CSRF protection is off."
     return [Finding(status, resource="organization", message=message, details={"actual": value, "expected": True})]

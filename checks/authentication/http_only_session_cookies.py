@@ -1,6 +1,6 @@
 """CRM-AUTH-013: session cookies are HttpOnly."""
 
-from crmsec.plugin import Dimension, Evidence, EvidenceError, Finding, Severity, Status, check
+from crmsec.plugin import Dimension, Evidence, Finding, Severity, Status, boolean_setting, check
 
 KEY = "auth.session_settings"
 SETTING = "http_only_cookies"
@@ -27,17 +27,12 @@ SETTING = "http_only_cookies"
 )
 def http_only_session_cookies(evidence: Evidence) -> list[Finding]:
     """PASS when http_only_cookies is on, FAIL when it is off, MANUAL when the platform does not expose it."""
-    settings = evidence.mapping(KEY)
-    if SETTING not in settings:
-        raise EvidenceError(f"{KEY} lacks {SETTING}")
-    value = settings[SETTING]
+    value = boolean_setting(evidence, KEY, SETTING)
     if value is None:
         message = (
             "The platform does not expose whether session cookies are HttpOnly; check the session settings by hand."
         )
         return [Finding(Status.MANUAL, resource="organization", message=message, details={"actual": None})]
-    if not isinstance(value, bool):
-        raise EvidenceError(f"{KEY}: {SETTING} should be a boolean")
     status = Status.PASS if value else Status.FAIL
     message = (
         "Session cookies carry the HttpOnly attribute."

@@ -1,6 +1,6 @@
 """CRM-AUTH-012: HTTPS is required for every session."""
 
-from crmsec.plugin import Dimension, Evidence, EvidenceError, Finding, Severity, Status, check
+from crmsec.plugin import Dimension, Evidence, Finding, Severity, Status, boolean_setting, check
 
 KEY = "auth.session_settings"
 SETTING = "https_required"
@@ -34,15 +34,10 @@ SETTING = "https_required"
 )
 def https_required(evidence: Evidence) -> list[Finding]:
     """PASS when https_required is on, FAIL when it is off, MANUAL when the platform does not expose it."""
-    settings = evidence.mapping(KEY)
-    if SETTING not in settings:
-        raise EvidenceError(f"{KEY} lacks {SETTING}")
-    value = settings[SETTING]
+    value = boolean_setting(evidence, KEY, SETTING)
     if value is None:
         message = "The platform does not expose whether HTTPS is required; check the session settings by hand."
         return [Finding(Status.MANUAL, resource="organization", message=message, details={"actual": None})]
-    if not isinstance(value, bool):
-        raise EvidenceError(f"{KEY}: {SETTING} should be a boolean")
     status = Status.PASS if value else Status.FAIL
     message = (
         "HTTPS is required for every session." if value else "HTTPS is not required: sessions may run over plain HTTP."

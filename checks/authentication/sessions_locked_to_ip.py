@@ -1,6 +1,6 @@
 """CRM-AUTH-011: sessions are locked to the IP address they started from."""
 
-from crmsec.plugin import Dimension, Evidence, EvidenceError, Finding, Severity, Status, check
+from crmsec.plugin import Dimension, Evidence, Finding, Severity, Status, boolean_setting, check
 
 KEY = "auth.session_settings"
 SETTING = "lock_sessions_to_ip"
@@ -33,17 +33,12 @@ SETTING = "lock_sessions_to_ip"
 )
 def sessions_locked_to_ip(evidence: Evidence) -> list[Finding]:
     """PASS when lock_sessions_to_ip is on, WARN when it is off, MANUAL when the platform does not expose it."""
-    settings = evidence.mapping(KEY)
-    if SETTING not in settings:
-        raise EvidenceError(f"{KEY} lacks {SETTING}")
-    value = settings[SETTING]
+    value = boolean_setting(evidence, KEY, SETTING)
     if value is None:
         message = (
             "The platform does not expose whether sessions are locked to their IP; check the session settings by hand."
         )
         return [Finding(Status.MANUAL, resource="organization", message=message, details={"actual": None})]
-    if not isinstance(value, bool):
-        raise EvidenceError(f"{KEY}: {SETTING} should be a boolean")
     status = Status.PASS if value else Status.WARN
     message = (
         "Sessions are locked to the IP address they started from."
