@@ -106,3 +106,19 @@ def test_connector_plugin_is_discovered(installed: Path, tmp_path: Path) -> None
     assert statuses["ACME-AUTH-001"] == "FAIL"  # min_length 10 < 16
     assert statuses["ACME-AC-001"] == "PASS"  # svc- prefix
     assert report["target"]["platform"] == "acme-export"
+
+
+def test_demo_runs_from_the_wheel(installed: Path, tmp_path: Path) -> None:
+    """The lab, the templates, the schemas and the demo evaluation inputs all ship in the wheel."""
+    crmsec = str(installed / "bin" / "crmsec")
+    result = run([crmsec, "demo", "--out", "demo", "--users", "40", "-q"], cwd=tmp_path)
+    assert result.returncode == 0, result.stderr[-2000:]
+    out = tmp_path / "demo"
+    for name in ("report.json", "evidence.json", "report.html", "report.md", "report.sarif", "report.dsse.json"):
+        assert (out / name).is_file(), name
+    report = json.loads((out / "report.json").read_text())
+    assert set(report["scores"]["dimensions"]) >= {"usability", "satisfaction", "business_value", "tls"}
+    verified = run(
+        [crmsec, "verify", str(out / "report.dsse.json"), "--key", str(out / "demo-signing-key.pub")], cwd=tmp_path
+    )
+    assert verified.returncode == 0, verified.stderr
