@@ -134,3 +134,26 @@ def boolean_setting(evidence: Evidence, key: str, name: str) -> bool | None:
     if value is not None and not isinstance(value, bool):
         raise EvidenceError(f"{key}: {name} should be a boolean")
     return value
+
+
+METRICS_COMPUTED = "metrics.computed"
+REQUIREMENT_STATUSES = frozenset({"met", "partial", "missing", "unknown"})
+
+
+def requirement_verdicts(evidence: Evidence) -> list[dict[str, JsonValue]]:
+    """The per-requirement verdicts recorded with metric requirements_coverage in `metrics.computed`
+    (docs/metrics.md): dicts with id, title, priority, status (met/partial/missing/unknown) and how."""
+    metric = evidence.mapping(METRICS_COMPUTED).get("requirements_coverage")
+    details = metric.get("details") if isinstance(metric, dict) else None
+    listed = details.get("requirements") if isinstance(details, dict) else None
+    if not isinstance(listed, list) or not all(_valid_verdict(item) for item in listed):
+        raise EvidenceError(f"{METRICS_COMPUTED} lacks the requirement verdicts of requirements_coverage")
+    return listed
+
+
+def _valid_verdict(item: object) -> bool:
+    return (
+        isinstance(item, dict)
+        and {"id", "title", "priority", "status", "how"} <= item.keys()
+        and item["status"] in REQUIREMENT_STATUSES
+    )

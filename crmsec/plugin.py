@@ -26,6 +26,7 @@ from crmsec.check_helpers import (
     pii_fields,
     protocol_accepted,
     reachable_tls_scan,
+    requirement_verdicts,
     schema_fields,
 )
 from crmsec.errors import EvidenceError, Reason
@@ -246,6 +247,7 @@ __all__ = [
     "pii_fields",
     "protocol_accepted",
     "reachable_tls_scan",
+    "requirement_verdicts",
     "schema_fields",
     "spec_of",
 ]

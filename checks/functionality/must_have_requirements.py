@@ -1,6 +1,6 @@
 """CRM-FUNC-001: every must-have requirement is met."""
 
-from crmsec.plugin import Dimension, Evidence, EvidenceError, Finding, JsonValue, Severity, Status, check
+from crmsec.plugin import Dimension, Evidence, Finding, Severity, Status, check, requirement_verdicts
 
 METRICS = "metrics.computed"
 PRIORITY = "must"
@@ -31,25 +31,7 @@ def must_have_requirements(evidence: Evidence) -> list[Finding]:
         Finding(STATUS_OF[str(item["status"])], resource=str(item["id"]),
                 message=f"{item['id']} {item['title']}: {item['status']} ({item['how']}).",
                 details={"status": item["status"], "how": item["how"]})
-        for item in decided_requirements(evidence) if item["priority"] == PRIORITY
+        for item in requirement_verdicts(evidence) if item["priority"] == PRIORITY
     ]  # fmt: skip
     message = "requirements.yaml lists no must-have requirement."
     return findings or [Finding(Status.NOT_APPLICABLE, resource="organization", message=message)]
-
-
-def decided_requirements(evidence: Evidence) -> list[dict[str, JsonValue]]:
-    """The per-requirement verdicts recorded with metric requirements_coverage (docs/metrics.md)."""
-    metric = evidence.mapping(METRICS).get("requirements_coverage")
-    details = metric.get("details") if isinstance(metric, dict) else None
-    listed = details.get("requirements") if isinstance(details, dict) else None
-    if not isinstance(listed, list) or not all(_valid(item) for item in listed):
-        raise EvidenceError(f"{METRICS} lacks the requirement verdicts of requirements_coverage")
-    return listed
-
-
-def _valid(item: object) -> bool:
-    return (
-        isinstance(item, dict)
-        and {"id", "title", "priority", "status", "how"} <= item.keys()
-        and (item["status"] in STATUS_OF)
-    )
