@@ -40,7 +40,7 @@ class PackInfo:
     origin: str  # builtin | entry_point | directory
     version: str
     location: str
-    sha256: str
+    sha256: str  # pack_digest(): every file of the pack, helpers and data included
     checks: tuple[str, ...] = ()
 
 
@@ -92,11 +92,34 @@ def validate_spec(spec: CheckSpec, *, builtin: bool) -> None:
         raise PluginError(f"check {spec.id} from {spec.origin}: the CRM- prefix is reserved for built-in checks")
 
 
-def _file_digest(paths: Iterable[Path]) -> str:
+def pack_digest(roots: Iterable[Path]) -> str:
+    """The sha256 of every regular file of a pack: what ran, helpers and data files included.
+
+    Each root is a folder (walked recursively) or a single module file. Files are taken in the order of
+    their relative POSIX paths, and each contributes that path, its length and its bytes, so renaming or
+    moving a file changes the digest as much as editing it. Only `__pycache__` folders and `*.pyc` files
+    are left out: Python writes them itself. An unreadable file raises `OSError`.
+    """
+    files = sorted(
+        (relative, position, path) for position, root in enumerate(roots) for relative, path in _pack_files(root)
+    )
     digest = hashlib.sha256()
-    for path in sorted(paths):
-        digest.update(path.name.encode() + b"\0" + path.read_bytes())
+    for relative, _, path in files:
+        data = path.read_bytes()
+        digest.update(b"%b\0%d\0%b" % (relative.encode("utf-8", "surrogateescape"), len(data), data))
     return digest.hexdigest()
+
+
+def _pack_files(root: Path) -> Iterator[tuple[str, Path]]:
+    """(relative POSIX path, path) of each regular file of a folder or of a single module file."""
+    if root.is_file():
+        yield root.name, root
+        return
+    for path in root.rglob("*"):
+        relative = path.relative_to(root)
+        if "__pycache__" in relative.parts or path.suffix == ".pyc" or not path.is_file():
+            continue
+        yield relative.as_posix(), path
 
 
 def _module_from_path(path: Path, module_name: str) -> ModuleType:
@@ -131,6 +154,10 @@ def _check_files(folder: Path) -> list[Path]:
 def _load_folder(catalogue: Catalogue, folder: Path, *, origin: str, builtin: bool) -> None:
     """Load every check file under `folder` by path; each file is its own pack for error purposes."""
     files = _check_files(folder)
+    try:
+        digest = pack_digest([folder])
+    except OSError as error:
+        raise InputError(f"{folder}: cannot read a file of the pack ({error})") from error
     namespace = (
         "crmsec_builtin_checks"
         if builtin
@@ -157,7 +184,7 @@ def _load_folder(catalogue: Catalogue, folder: Path, *, origin: str, builtin: bo
             origin=origin,
             version=_crmsec_version() if builtin else "",
             location="builtin" if builtin else str(folder),
-            sha256=_file_digest(files),
+            sha256=digest,
             checks=tuple(sorted(found)),
         )
     )
@@ -185,6 +212,7 @@ def _load_entry_points(catalogue: Catalogue) -> None:
         try:
             loaded = entry.load()
             modules = list(_walk(loaded))
+            digest = pack_digest(_pack_roots(loaded))
         except (Exception, SystemExit) as error:  # noqa: BLE001 -- boundary: a broken pack becomes ERROR, the scan goes on
             catalogue.problems.append(LoadProblem(pack, f"{type(error).__name__}: {error}"))
             continue
@@ -195,10 +223,17 @@ def _load_entry_points(catalogue: Catalogue) -> None:
                 validate_spec(spec, builtin=False)
                 catalogue.add(spec, pack)
                 found.append(spec.id)
-        files = [Path(module.__file__) for module in modules if module.__file__]
-        catalogue.packs.append(
-            PackInfo(entry.name, "entry_point", version, entry.value, _file_digest(files), tuple(sorted(found)))
-        )
+        catalogue.packs.append(PackInfo(entry.name, "entry_point", version, entry.value, digest, tuple(sorted(found))))
+
+
+def _pack_roots(loaded: ModuleType) -> list[Path]:
+    """What an entry-point pack is on disk: its package folder(s), or its one module file."""
+    folders = getattr(loaded, "__path__", None)
+    if folders is not None:
+        return [Path(folder) for folder in folders]
+    if loaded.__file__ is None:
+        raise TypeError(f"{loaded.__name__} has no file to hash")
+    return [Path(loaded.__file__)]
 
 
 def _walk(loaded: object) -> Iterator[ModuleType]:
