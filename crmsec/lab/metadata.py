@@ -1,8 +1,8 @@
 """The lab's Metadata API: SOAP `readMetadata` for SecuritySettings, ConnectedApp and Profile.
 
-Only what the connector reads: trusted IP ranges (SecuritySettings.networkAccess), connected-app OAuth
-scopes and policies, and profile login IP ranges. The request is read with regular expressions (the lab
-only needs the type, the full names and the session id), never with an XML parser.
+Only what the connector reads: SecuritySettings (trusted IP ranges, password policies, session settings),
+connected-app OAuth scopes and policies, and profile login IP ranges. The request is read with regular
+expressions (the lab only needs the type, the full names and the session id), never with an XML parser.
 """
 
 from __future__ import annotations
@@ -55,20 +55,68 @@ def _element(name: str, value: object) -> str:
     return f"<{name}>{escape(text)}</{name}>"
 
 
+SESSION_TIMEOUTS = {
+    15: "FifteenMinutes",
+    30: "ThirtyMinutes",
+    60: "SixtyMinutes",
+    90: "NinetyMinutes",
+    120: "TwoHours",
+    240: "FourHours",
+    480: "EightHours",
+    720: "TwelveHours",
+    1440: "TwentyFourHours",
+}
+EXPIRATIONS = {30: "ThirtyDays", 60: "SixtyDays", 90: "NinetyDays", 180: "SixMonths", 365: "OneYear", 0: "Never"}
+LOCKOUTS = {15: "FifteenMinutes", 30: "ThirtyMinutes", 60: "SixtyMinutes", 0: "Forever"}
+LOGIN_ATTEMPTS = {3: "ThreeAttempts", 5: "FiveAttempts", 10: "TenAttempts", 0: "NoLimit"}
+
+
+def _elements(fields: dict[str, object]) -> str:
+    """Child elements in name order, as the Metadata API returns them."""
+    return "".join(_element(name, value) for name, value in sorted(fields.items()))
+
+
 def _security(posture: Posture) -> str:
+    """The `Security` record: trusted ranges, password policies and session settings by API name.
+
+    Enumerated fields carry Salesforce's enum names (`TwelveHours`, `NoLimit`), never minutes or labels;
+    `requireHttps` is absent, as on API versions after 60.0.
+    """
     ranges = "".join(
         f"<ipRanges>{_element('description', note)}{_element('end', end)}{_element('start', start)}</ipRanges>"
         for start, end, note in posture.org_ip_ranges
     )
-    session = (
-        _element("forceLogoutOnSessionTimeout", posture.session_hardening)
-        + _element("lockSessionsToDomain", posture.session_hardening)
-        + _element("lockSessionsToIp", posture.session_hardening)
-        + _element("requireHttpOnly", posture.session_hardening)
+    passwords = _elements(
+        {
+            "complexity": posture.complexity,
+            "expiration": EXPIRATIONS[posture.expiration_days],
+            "historyRestriction": posture.history,
+            "lockoutInterval": LOCKOUTS[posture.lockout_minutes],
+            "maxLoginAttempts": LOGIN_ATTEMPTS[posture.max_login_attempts],
+            "minimumPasswordLength": posture.min_password_length,
+            "minimumPasswordLifetime": posture.session_hardening,
+            "obscureSecretAnswer": posture.session_hardening,
+            "questionRestriction": "DoesNotContainPassword",
+        }
+    )
+    hardening = posture.session_hardening
+    session = _elements(
+        {
+            "enableCSRFOnGet": hardening,
+            "enableCSRFOnPost": hardening,
+            "enableClickjackSetup": hardening,
+            "enableMFADirectUILoginOptIn": posture.mfa_org_required,
+            "forceLogoutOnSessionTimeout": hardening,
+            "lockSessionsToDomain": hardening,
+            "lockSessionsToIp": hardening,
+            "requireHttpOnly": hardening,
+            "sessionTimeout": SESSION_TIMEOUTS[posture.session_timeout_minutes],
+        }
     )
     return (
         f'<records xsi:type="SecuritySettings"><fullName>Security</fullName>'
-        f"<networkAccess>{ranges}</networkAccess><sessionSettings>{session}</sessionSettings></records>"
+        f"<networkAccess>{ranges}</networkAccess><passwordPolicies>{passwords}</passwordPolicies>"
+        f"<sessionSettings>{session}</sessionSettings></records>"
     )
 
 

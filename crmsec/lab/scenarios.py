@@ -1,7 +1,8 @@
 """The lab's scenarios: one security posture each, every setting the lab's org is built from.
 
 `hardened` is a well-run org, `misconfigured` fails at least once in every security dimension, `mixed`
-takes some settings from each. The values use Salesforce's own vocabulary (picklist values, minutes).
+takes some settings from each. The values use Salesforce's own vocabulary (picklist values, minutes;
+`refresh_policy` is a ConnectedApp `refreshTokenPolicy` value).
 """
 
 from __future__ import annotations
@@ -56,6 +57,8 @@ class Posture:
     dirty_data: bool
     logins_per_month: int
     """Logins of a typical active user in 30 days (a well-run org's users sign in most working days)."""
+    locale: str = "en"
+    """The language of the org's display texts (Health Check labels and values): `en` or `de`."""
 
 
 HARDENED = Posture(
@@ -79,7 +82,7 @@ HARDENED = Posture(
     org_default="Private",
     guest_pii_access=False,
     app_scopes=("Api",),
-    refresh_policy="specific_lifetime",
+    refresh_policy="specific_lifetime:720:HOURS",
     admin_approved_only=True,
     ip_relaxation="ENFORCE",
     stale_tokens=False,

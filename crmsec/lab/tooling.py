@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from crmsec.lab.identity import record_id
+from crmsec.lab.health_check import health_check_risks, health_checks
 from crmsec.lab.records import ACCOUNT_FIELDS, CONTACT_FIELDS, LEAD_FIELDS
 from crmsec.lab.scenarios import Posture
 from crmsec.lab.setup import PII_FIELDS
@@ -49,163 +49,6 @@ _BACKUP_TYPES = {"Completed_At__c": "datetime", "Retention_Days__c": "double", "
 _LABELS = {"National_ID__c": "National ID", "MobilePhone": "Mobile Phone", "Birthdate": "Birthdate"}
 
 
-def _risk(setting: str, group: str, category: str, org_raw: str, org_display: str, standard: str, ok: bool) -> Record:
-    risk_type = "MEETS_STANDARD" if ok else ("HIGH_RISK" if category == "HIGH_RISK" else "MEDIUM_RISK")
-    return {
-        "__type__": "SecurityHealthCheckRisks",
-        "Setting": setting,
-        "SettingGroup": group,
-        "SettingRiskCategory": category,
-        "OrgValue": org_display,
-        "OrgValueRaw": org_raw,
-        "StandardValue": standard,
-        "RiskType": risk_type,
-    }
-
-
-def health_check_risks(posture: Posture) -> list[Record]:
-    """SecurityHealthCheckRisks rows consistent with the posture's password and session settings."""
-    hardening = "true" if posture.session_hardening else "false"
-    label = "Enabled" if posture.session_hardening else "Disabled"
-    expiration = posture.expiration_days
-    rows = [
-        _risk(
-            "Minimum password length",
-            "Password Policies",
-            "MEDIUM_RISK",
-            str(posture.min_password_length),
-            f"{posture.min_password_length} characters",
-            "8 characters",
-            posture.min_password_length >= 8,
-        ),
-        _risk(
-            "Password complexity requirement",
-            "Password Policies",
-            "MEDIUM_RISK",
-            posture.complexity,
-            posture.complexity,
-            "Must include alpha and numeric characters",
-            posture.complexity != "NoRestriction",
-        ),
-        _risk(
-            "Enforce password history",
-            "Password Policies",
-            "MEDIUM_RISK",
-            str(posture.history),
-            f"{posture.history} passwords remembered",
-            "3 passwords remembered",
-            posture.history >= 3,
-        ),
-        _risk(
-            "User passwords expire in",
-            "Password Policies",
-            "MEDIUM_RISK",
-            str(expiration),
-            "Never expires" if expiration == 0 else f"{expiration} days",
-            "90 days",
-            0 < expiration <= 90,
-        ),
-        _risk(
-            "Maximum invalid login attempts",
-            "Password Policies",
-            "HIGH_RISK",
-            str(posture.max_login_attempts),
-            "No limit" if posture.max_login_attempts == 0 else str(posture.max_login_attempts),
-            "3",
-            0 < posture.max_login_attempts <= 3,
-        ),
-        _risk(
-            "Lockout effective period",
-            "Password Policies",
-            "LOW_RISK",
-            str(posture.lockout_minutes),
-            f"{posture.lockout_minutes} minutes",
-            "30 minutes",
-            posture.lockout_minutes >= 30,
-        ),
-        _risk(
-            "Timeout value",
-            "Session Settings",
-            "LOW_RISK",
-            str(posture.session_timeout_minutes),
-            f"{posture.session_timeout_minutes} minutes",
-            "2 hours",
-            posture.session_timeout_minutes <= 120,
-        ),
-        _risk(
-            "Force logout on session timeout",
-            "Session Settings",
-            "LOW_RISK",
-            hardening,
-            label,
-            "Enabled",
-            posture.session_hardening,
-        ),
-        _risk(
-            "Lock sessions to the IP address from which they originated",
-            "Session Settings",
-            "INFORMATIONAL",
-            hardening,
-            label,
-            "Enabled",
-            posture.session_hardening,
-        ),
-        _risk(
-            "Lock sessions to the domain in which they were first used",
-            "Session Settings",
-            "HIGH_RISK",
-            hardening,
-            label,
-            "Enabled",
-            posture.session_hardening,
-        ),
-        _risk(
-            "Require secure connections (HTTPS)", "Session Settings", "HIGH_RISK", "true", "Enabled", "Enabled", True
-        ),
-        _risk(
-            "Enable clickjack protection for Setup pages",
-            "Session Settings",
-            "HIGH_RISK",
-            hardening,
-            label,
-            "Enabled",
-            posture.session_hardening,
-        ),
-        _risk(
-            "Require HttpOnly attribute",
-            "Session Settings",
-            "HIGH_RISK",
-            hardening,
-            label,
-            "Enabled",
-            posture.session_hardening,
-        ),
-        _risk(
-            "Enable CSRF protection on GET requests on non-setup pages",
-            "Session Settings",
-            "HIGH_RISK",
-            hardening,
-            label,
-            "Enabled",
-            posture.session_hardening,
-        ),
-        _risk(
-            "Multi-factor authentication for user interface logins",
-            "Identity",
-            "HIGH_RISK",
-            "true" if posture.mfa_org_required else "false",
-            "Enabled" if posture.mfa_org_required else "Disabled",
-            "Enabled",
-            posture.mfa_org_required,
-        ),
-    ]
-    for index, row in enumerate(rows):
-        row["Id"] = record_id("0Hr", index)
-        row["DurableId"] = f"risk-{index}"
-        row["SecurityHealthCheckId"] = "0HcLb0000000000001"
-    return rows
-
-
 def field_definitions(posture: Posture) -> list[Record]:
     """FieldDefinition rows (history tracking and classification) for every described object."""
     rows: list[Record] = []
@@ -242,15 +85,7 @@ def tooling_tables(posture: Posture) -> dict[str, Table]:
     return {
         "SecurityHealthCheck": Table(
             "SecurityHealthCheck",
-            [
-                {
-                    "__type__": "SecurityHealthCheck",
-                    "Id": "0HcLb0000000000001",
-                    "Score": str(posture.health_score),
-                    "CustomBaselineId": None,
-                    "DurableId": "SFDCRecommended",
-                }
-            ],
+            health_checks(posture),
             ("Id", "Score", "CustomBaselineId", "DurableId"),
         ),
         "SecurityHealthCheckRisks": Table(
@@ -266,6 +101,7 @@ def tooling_tables(posture: Posture) -> dict[str, Table]:
                 "OrgValue",
                 "OrgValueRaw",
                 "StandardValue",
+                "StandardValueRaw",
                 "RiskType",
             ),
         ),

@@ -42,8 +42,7 @@ QUERIES = {
     "WHERE PermissionSet.IsOwnedByProfile = false",
     "object_permissions": "SELECT ParentId, SobjectType, PermissionsRead, PermissionsCreate, PermissionsEdit, "
     "PermissionsDelete, PermissionsViewAllRecords, PermissionsModifyAllRecords FROM ObjectPermissions",
-    "apps": "SELECT Id, Name, OptionsAllowAdminApprovedUsersOnly, RefreshTokenValidityPeriod, CreatedDate "
-    "FROM ConnectedApplication",
+    "apps": "SELECT Id, Name, OptionsAllowAdminApprovedUsersOnly, CreatedDate FROM ConnectedApplication",
     "tokens": "SELECT AppName, UserId, CreatedDate, LastUsedDate, UseCount FROM OauthToken",
     "saml": "SELECT DeveloperName, Issuer FROM SamlSsoConfig",
     "providers": "SELECT DeveloperName, ProviderType FROM AuthProvider",
@@ -56,7 +55,7 @@ DEFAULT_CONCURRENCY = 16
 """Calls in flight at once: Salesforce does not limit short concurrent requests, and 16 stays well under
 the 25 concurrent long-running (over 20 s) requests a production org allows, leaving room for others."""
 EARLY_KEYS = {
-    "identity.users": ("users", "mfa", "permission_sets", "assignments", "tooling"),
+    "identity.users": ("users", "mfa", "permission_sets", "assignments", "security"),
     "data.samples": ("samples",),
     "data.quality": ("samples",),
 }
@@ -66,9 +65,9 @@ MFA_QUERY = (
     "FROM TwoFactorMethodsInfo"
 )
 TOOLING = {
-    "check": "SELECT Id, Score, CustomBaselineId FROM SecurityHealthCheck",
-    "risks": "SELECT Setting, SettingGroup, SettingRiskCategory, RiskType, OrgValue, OrgValueRaw, StandardValue "
-    "FROM SecurityHealthCheckRisks",
+    "check": "SELECT Id, DurableId, Score, CustomBaselineId FROM SecurityHealthCheck",
+    "risks": "SELECT DurableId, SecurityHealthCheckId, Setting, SettingGroup, SettingRiskCategory, RiskType, "
+    "OrgValue, StandardValue FROM SecurityHealthCheckRisks",
     "fields": "SELECT QualifiedApiName, EntityDefinition.QualifiedApiName, IsFieldHistoryTracked, "
     "SecurityClassification, ComplianceGroup FROM FieldDefinition WHERE EntityDefinition.QualifiedApiName IN "
     "('Account','Contact','Lead','Opportunity','Case')",

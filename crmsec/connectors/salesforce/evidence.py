@@ -1,7 +1,10 @@
 """Turn the outcomes of one Salesforce collection into evidence items (values or errors with a reason).
 
 Each key names the fetches it needs; when a required fetch failed, the key records that fetch's error
-(reason and endpoint), so nothing disappears silently. Optional inputs that failed leave `null` fields.
+(reason and endpoint), so nothing disappears silently. Fail closed: a part the org does not have
+(`not_supported`: no Shield, an absent object) reads as absent, but any other failure, whole or partial
+(one describe, one sampled object, one subquery of a composite), makes the whole key an error. A key is
+never built from what happened to come back, with `null` fields or objects left out in place of a failure.
 """
 
 from __future__ import annotations
@@ -59,7 +62,29 @@ class EvidenceBuilder:
         body = self.need(name).get(part)
         if isinstance(body, ConnectorError):
             raise _Missing(body)
-        return body.get("records", []) if isinstance(body, dict) else []
+        if not isinstance(body, dict) or not isinstance(body.get("records"), list):
+            raise _Missing(
+                ConnectorError(
+                    f"the {part} subquery answered without records",
+                    endpoint="POST /services/data/composite",
+                    reason=Reason.MALFORMED_RESPONSE,
+                )
+            )
+        return body["records"]
+
+    def parts(self, name: str) -> dict[str, Any]:
+        """The answers of composite fetch `name` by reference, without the parts the org lacks (`not_supported`).
+
+        Any other failed part raises: a key built from the parts that happened to answer would misjudge the org.
+        """
+        answers: dict[str, Any] = {}
+        for reference, body in self.need(name).items():
+            if isinstance(body, ConnectorError):
+                if body.reason is not Reason.NOT_SUPPORTED:
+                    raise _Missing(body)
+                continue
+            answers[reference] = body
+        return answers
 
     def builders(self) -> dict[str, tuple[str, Callable[[], Any]]]:
         """Evidence key -> (what it is read from, for the source; the function building its value)."""
@@ -70,9 +95,9 @@ class EvidenceBuilder:
             "identity.profiles": ("Profile", self.profiles),
             "identity.permission_sets": ("PermissionSet", lambda: identity.permission_sets(self.model())),
             "access.object_permissions": ("ObjectPermissions", self.object_permissions),
-            "auth.password_policy": ("SecurityHealthCheckRisks", lambda: settings.password_policy(self.risks())),
-            "auth.session_settings": ("SecurityHealthCheckRisks", lambda: settings.session_settings(self.risks())),
-            "auth.mfa": ("SecurityHealthCheckRisks", self.mfa),
+            "auth.password_policy": ("SecuritySettings metadata", lambda: self.security(settings.password_policy)),
+            "auth.session_settings": ("SecuritySettings metadata", lambda: self.security(settings.session_settings)),
+            "auth.mfa": ("SecuritySettings metadata, PermissionSet", self.mfa),
             "auth.login_ip_ranges": ("readMetadata SecuritySettings, Profile", self.login_ip_ranges),
             "auth.sso": ("SamlSsoConfig", lambda: settings.sso(self.need("saml"), self.optional("providers"))),
             "integrations.connected_apps": ("ConnectedApplication", self.connected_apps),
@@ -96,6 +121,8 @@ class EvidenceBuilder:
             recorder.add(key, build(), source=f"salesforce {what}")
         except _Missing as missing:
             recorder.fail_from(key, missing.error)
+        except ConnectorError as error:  # a value the reference does not allow (malformed_response)
+            recorder.fail_from(key, error)
 
     def record(self, recorder: Recorder, *, done: Collection[str] = ()) -> None:
         """Record every key not in `done` (values, or errors with the failing fetch's reason)."""
@@ -135,14 +162,18 @@ class EvidenceBuilder:
             self._model = identity.PermissionModel.build(self.need("permission_sets"), self.need("assignments"))
         return self._model
 
-    def risks(self) -> dict[str, Any]:
-        return settings.risks_by_setting(self.records("tooling", "risks"))
+    def security(self, read: Callable[[Any], Any]) -> Any:
+        """`read` applied to the SecuritySettings record (settings are read by API name, never by label)."""
+        return read(settings.security_record(self.need("security")))
 
     def _org_mfa(self) -> bool | None:
-        try:
-            return settings.org_mfa_required(self.risks())
-        except _Missing:
+        """Whether the org requires MFA for every UI login; None only when the org cannot give its security
+        settings at all (`not_supported`). Any other failure raises: a guess would change every user's
+        `mfa_required`."""
+        if self.optional("security") is None:
             return None
+        required: bool | None = self.security(settings.org_mfa_required)
+        return required
 
     def users(self) -> list[dict[str, Any]]:
         model, org_mfa = self.model(), self._org_mfa()
@@ -152,7 +183,7 @@ class EvidenceBuilder:
         ]
 
     def profiles(self) -> list[dict[str, Any]]:
-        counts: Counter[str] = Counter(str(row[5]) for row in self.optional("users") or () if row[3])
+        counts: Counter[str] = Counter(str(row[5]) for row in self.need("users") if row[3])
         metadata = self.optional("profile_metadata")
         ranges = settings.profile_ranges(metadata[1], metadata[0]) if metadata else None
         return identity.profiles(self.need("profiles"), self.model(), counts, ip_ranges=ranges, session_timeout=None)
@@ -165,30 +196,28 @@ class EvidenceBuilder:
         return identity.object_permissions(self.need("object_permissions"), self.model(), types)
 
     def mfa(self) -> dict[str, Any]:
-        org = settings.org_mfa_required(self.risks())
-        admins_forced = None
-        users, model = self.optional("users"), self._model_or_none()
-        if users is not None and model is not None:
-            admin_rows = [
-                row
-                for row in users
-                if row[3]
-                and identity.ADMIN_PERMISSIONS.intersection(
-                    permission for entry in model.for_user(str(row[0]), row[5]) for permission in entry["permissions"]
-                )
-            ]
-            admins_forced = bool(admin_rows) and all(
-                any(entry["force_mfa"] for entry in model.for_user(str(row[0]), row[5])) for row in admin_rows
-            )
-        for_admins = True if org or admins_forced else (None if org is None and admins_forced is None else False)
-        enforcement = "org" if org else ("permission" if admins_forced else None)
-        return {"enforced_for_all": org, "enforced_for_admins": for_admins, "enforcement": enforcement}
+        """`auth.mfa`: org-wide enforcement, else whether every active admin's permissions force MFA.
 
-    def _model_or_none(self) -> identity.PermissionModel | None:
-        try:
-            return self.model()
-        except _Missing:
-            return None
+        Unless the org enforces MFA for everyone, the answer needs the users and permission sets: when they
+        failed, the key is an error, never `enforced_for_admins: null`, which reads as "cannot tell".
+        """
+        org = self.security(settings.org_mfa_required)
+        if org:
+            return {"enforced_for_all": True, "enforced_for_admins": True, "enforcement": "org"}
+        users, model = self.need("users"), self.model()
+        admin_rows = [
+            row
+            for row in users
+            if row[3]
+            and identity.ADMIN_PERMISSIONS.intersection(
+                permission for entry in model.for_user(str(row[0]), row[5]) for permission in entry["permissions"]
+            )
+        ]
+        admins_forced = bool(admin_rows) and all(
+            any(entry["force_mfa"] for entry in model.for_user(str(row[0]), row[5])) for row in admin_rows
+        )
+        enforcement = "permission" if admins_forced else None
+        return {"enforced_for_all": org, "enforced_for_admins": admins_forced, "enforcement": enforcement}
 
     def login_ip_ranges(self) -> dict[str, Any]:
         security = self.optional("security")
@@ -202,12 +231,15 @@ class EvidenceBuilder:
     def connected_apps(self) -> list[dict[str, Any]]:
         return platform.connected_apps(self.need("apps"), self.optional("app_metadata"))
 
+    def _describes(self) -> dict[str, dict[str, Any]]:
+        """The describes of the objects the org has; a describe that failed for another reason raises."""
+        return {name: body for name, body in self.parts("schema").items() if name != "counts"}
+
     def _encrypted_fields(self) -> list[str]:
-        schema = self.need("schema")
         return [
             f"{describe['name']}.{field['name']}"
-            for describe in schema.values()
-            if isinstance(describe, dict) and "fields" in describe
+            for describe in self._describes().values()
+            if "fields" in describe
             for field in describe["fields"]
             if field.get("encrypted") is True
         ]
@@ -223,11 +255,7 @@ class EvidenceBuilder:
         events = self.results.get("events")
         if isinstance(events, ConnectorError) and events.reason is not Reason.NOT_SUPPORTED:
             raise _Missing(events)
-        tracked = None
-        try:
-            tracked = sum(1 for row in self.records("tooling", "fields") if row.get("IsFieldHistoryTracked") is True)
-        except _Missing:
-            tracked = None
+        tracked = sum(1 for row in self.records("tooling", "fields") if row.get("IsFieldHistoryTracked") is True)
         return platform.audit_settings(
             trail=self.need("trail"),
             events=[] if isinstance(events, ConnectorError) else events,
@@ -249,32 +277,29 @@ class EvidenceBuilder:
         return platform.backup_status(self.need("backup"), source="salesforce Backup_Log__c")
 
     def schema(self) -> list[dict[str, Any]]:
-        schema = self.need("schema")
-        counts_body = schema.get("counts")
-        counts = (
-            {row.get("name"): row.get("count") for row in (counts_body or {}).get("sObjects", [])}
-            if isinstance(counts_body, dict)
-            else {}
-        )
-        try:
-            definitions = {
-                f"{nested(row, 'EntityDefinition.QualifiedApiName')}.{row.get('QualifiedApiName')}": row
-                for row in self.records("tooling", "fields")
-            }
-        except _Missing:
-            definitions = {}
+        """`schema.objects`: each describe with its record count and field definitions (classification,
+        history tracking); a failed describe, record count or FieldDefinition query makes the key an error."""
+        describes = self._describes()
+        counts_body = self.parts("schema").get("counts", {})
+        counts = {row.get("name"): row.get("count") for row in counts_body.get("sObjects", [])}
+        definitions = {
+            f"{nested(row, 'EntityDefinition.QualifiedApiName')}.{row.get('QualifiedApiName')}": row
+            for row in self.records("tooling", "fields")
+        }
         objects = [
             data.schema_object(describe, record_count=counts.get(name), definitions=definitions)
-            for name, describe in schema.items()
-            if name != "counts" and isinstance(describe, dict)
+            for name, describe in describes.items()
         ]
         if not objects:
-            first_error = next(value for value in schema.values() if isinstance(value, ConnectorError))
-            raise _Missing(first_error)
+            raise _Missing(next(value for value in self.need("schema").values() if isinstance(value, ConnectorError)))
         return sorted(objects, key=lambda entry: str(entry["name"]))
 
     def _sampled(self) -> dict[str, data.Sampled]:
+        """Each sampled object's reduction; one object whose sample failed (other than being absent) raises."""
         outcomes = self.need("samples")
+        for outcome in outcomes.values():
+            if isinstance(outcome, ConnectorError) and outcome.reason is not Reason.NOT_SUPPORTED:
+                raise _Missing(outcome)
         good = {name: value for name, value in outcomes.items() if isinstance(value, data.Sampled)}
         if not good:
             raise _Missing(next(iter(outcomes.values())))
@@ -287,8 +312,7 @@ class EvidenceBuilder:
         return [sampled.quality for _name, sampled in sorted(self._sampled().items())]
 
     def health(self) -> dict[str, Any]:
-        check = self.records("tooling", "check")
-        return settings.health_check(check[0] if check else None, self.records("tooling", "risks"))
+        return settings.health_check(self.records("tooling", "check"), self.records("tooling", "risks"))
 
     def usage(self) -> dict[str, Any]:
         users = self.need("users")
@@ -296,8 +320,9 @@ class EvidenceBuilder:
         internal = [row for row in users if row[3] and row[4] == "Standard"]
         active = sum(1 for row in internal if (moment := parse_time(row[8])) and moment >= cutoff)
         adoption: dict[str, int | None] = {}
-        for name, body in (self.optional("adoption") or {}).items():
-            adoption[name] = body.get("totalSize") if isinstance(body, dict) else None
+        if self.optional("adoption") is not None:
+            for name, body in self.parts("adoption").items():
+                adoption[name] = body.get("totalSize")
         return {
             "licensed_users": len(internal),
             "active_users_30d": active,

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable, Mapping
 from datetime import datetime
 from typing import Any
@@ -10,7 +11,12 @@ from crmsec.connectors.salesforce.metadata import app_full_name, as_list
 from crmsec.connectors.salesforce.values import days_between, iso, parse_time, to_bool, to_int
 
 EDITION_SUFFIX = " Edition"
-REFRESH_POLICIES = {"infinite": "infinite", "specific_lifetime": "expiring", "immediately": "none", "zero": "none"}
+REFRESH_POLICY = re.compile(r"(specific_lifetime|specific_inactivity):(\d+):(HOURS|DAYS|MONTHS)")
+"""`ConnectedAppOauthPolicy.refreshTokenPolicy` with a validity: `specific_lifetime:<n>:<unit>` (expires n
+units after issue) or `specific_inactivity:<n>:<unit>` (expires when unused for n units); besides these
+the documented values are `infinite` (valid until revoked, the default) and `zero` (no usable refresh token)."""
+DAYS_PER_UNIT = {"HOURS": 1 / 24, "DAYS": 1, "MONTHS": 31}
+"""A month counts as 31 days, so rounding never brings a validity under a limit it exceeds."""
 BACKUP_FIELDS = "Id, Type__c, Status__c, Completed_At__c, Retention_Days__c, Encrypted__c, Schedule__c, Tool__c"
 
 
@@ -27,10 +33,31 @@ def org_info(organization: Mapping[str, Any], api_version: str) -> dict[str, Any
     }
 
 
+def refresh_policy(value: Any) -> tuple[str | None, int | float | None]:
+    """(refresh_token_policy, refresh_token_validity_days) from a connected app's `refreshTokenPolicy`.
+
+    An undocumented value gives (None, None): the check then asks for manual review instead of guessing.
+    """
+    text = str(value).strip() if value is not None else ""
+    if text == "infinite":
+        return "infinite", None
+    if text == "zero":
+        return "none", None
+    match = REFRESH_POLICY.fullmatch(text)
+    if match is None:
+        return None, None
+    days = int(match.group(2)) * DAYS_PER_UNIT[match.group(3)]
+    return "expiring", int(days) if float(days).is_integer() else round(days, 3)
+
+
 def connected_apps(
     apps: Iterable[Mapping[str, Any]], metadata: Iterable[Mapping[str, Any]] | None
 ) -> list[dict[str, Any]]:
-    """`integrations.connected_apps`: ConnectedApplication rows joined with their ConnectedApp metadata."""
+    """`integrations.connected_apps`: ConnectedApplication rows joined with their ConnectedApp metadata.
+
+    The refresh-token policy and its validity come from the metadata's `oauthPolicy.refreshTokenPolicy`,
+    which carries the unit; `ConnectedApplication.RefreshTokenValidityPeriod` has no unit and is not used.
+    """
     by_name = {str(record.get("fullName")): record for record in metadata or ()}
     result = []
     for app in apps:
@@ -41,12 +68,12 @@ def connected_apps(
         scopes = sorted(str(scope) for scope in as_list(config.get("scopes"))) if isinstance(config, Mapping) else None
         refresh = policy.get("refreshTokenPolicy") if isinstance(policy, Mapping) else None
         relax = policy.get("ipRelaxation") if isinstance(policy, Mapping) else None
-        validity = to_int(app.get("RefreshTokenValidityPeriod"))
+        refresh_kind, validity = refresh_policy(refresh) if refresh else (None, None)
         result.append(
             {
                 "name": name,
                 "scopes": scopes,
-                "refresh_token_policy": REFRESH_POLICIES.get(str(refresh)) if refresh else None,
+                "refresh_token_policy": refresh_kind,
                 "refresh_token_validity_days": validity,
                 "admin_approved_only": to_bool(app.get("OptionsAllowAdminApprovedUsersOnly")),
                 "ip_relaxed": None if relax is None else str(relax) != "ENFORCE",
