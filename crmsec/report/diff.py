@@ -86,7 +86,7 @@ def diff_reports(old: Report, new: Report) -> ReportDiff:
     new_dimensions = {str(d.dimension): d.score for d in new.scores.dimensions}
     return ReportDiff(
         new=tuple(after[key] for key in order if key in after and key not in before),
-        resolved=tuple(before[key] for key in gone if _effective(everything[key]) in PASSING),
+        resolved=tuple(before[key] for key in gone if _effective(everything.get(key)) in PASSING),
         unassessed=tuple(before[key] for key in gone if _effective(everything.get(key)) not in PASSING),
         changed=changed,
         overall=(old.scores.overall, new.scores.overall),

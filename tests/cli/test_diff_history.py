@@ -106,3 +106,25 @@ def test_checks_that_stop_deciding_are_not_resolved(capsys, tmp_path: Path, two_
     result = json.loads(stdout)
     assert code == 0
     assert "CRM-AUTH-015" not in [f["check_id"] for f in result["resolved"]]
+
+
+def test_failing_resource_that_disappears_is_no_longer_assessed(capsys, tmp_path: Path) -> None:
+    # a flagged account deleted between the runs: its fingerprint is in neither list of the new report
+    fixture = Path(__file__).parents[1] / "checks" / "access_control" / "generic_accounts" / "fail.json"
+    users = json.loads(fixture.read_text(encoding="utf-8"))["identity.users"]
+    runs = {"before": users, "after": [user for user in users if user["username"] != "admin@example.test"]}
+    for name, listed in runs.items():
+        save_snapshot(snapshot_from_values({"identity.users": listed}), tmp_path / f"{name}.json")
+        run(capsys, "evaluate", str(tmp_path / f"{name}.json"), "--out", str(tmp_path / name), "--format", "md", "-q")
+    code, stdout, stderr = run(
+        capsys,
+        "diff",
+        str(tmp_path / "before" / "report.json"),
+        str(tmp_path / "after" / "report.json"),
+        "--format",
+        "json",
+    )
+    assert code == 0, stderr
+    result = json.loads(stdout)
+    assert [f["resource"] for f in result["unassessed"] if f["check_id"] == "CRM-AC-006"] == ["admin@example.test"]
+    assert not [f for f in result["resolved"] if f["check_id"] == "CRM-AC-006"]
