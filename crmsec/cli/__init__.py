@@ -49,7 +49,9 @@ def cli(context: click.Context, debug: bool) -> None:
     """The crmsec command group."""
     context.ensure_object(dict)
     context.obj["debug"] = debug
-    logging.basicConfig(level=logging.DEBUG if debug else logging.WARNING, format="%(levelname)s %(name)s: %(message)s")
+    stderr_handler = logging.StreamHandler()  # log lines can quote CRM data: no control character gets through
+    stderr_handler.setFormatter(console.PrintableFormatter("%(levelname)s %(name)s: %(message)s"))
+    logging.basicConfig(level=logging.DEBUG if debug else logging.WARNING, handlers=[stderr_handler])
     for handler in logging.getLogger().handlers:
         handler.addFilter(RedactingFilter())
 

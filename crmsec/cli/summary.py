@@ -1,4 +1,7 @@
-"""The terminal summary of a report: score per dimension, gate, top failures, where the files are."""
+"""The terminal summary of a report: score per dimension, gate, top failures, where the files are.
+
+Report values are CRM data: each goes through `console.field`, so none can print a line of its own.
+"""
 
 from __future__ import annotations
 
@@ -6,6 +9,7 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from crmsec.cli import console
+from crmsec.cli.console import field
 from crmsec.plugin import SEVERITY_ORDER, Status
 from crmsec.report.model import FindingRecord, Report
 
@@ -54,23 +58,27 @@ def print_summary(report: Report, files: Sequence[Path], *, output_format: str) 
         return
     target = report.target
     console.out(
-        f"crmsec {report.tool_version}  {target['platform']}  {target['url']}  profile {report.profile['name']}"
+        f"crmsec {field(report.tool_version)}  {field(target['platform'])}  {field(target['url'])}  "
+        f"profile {field(report.profile['name'])}"
     )
     shown = "n/a" if scores.overall is None else f"{scores.overall:.2f}"
     verdict = "at or above" if scores.passed else "below"
-    console.out(f"Score {shown}/100  grade {scores.grade}  ({verdict} pass mark {scores.pass_mark:g})")
+    console.out(f"Score {shown}/100  grade {field(scores.grade)}  ({verdict} pass mark {scores.pass_mark:g})")
     coverage = report.coverage
-    console.out(f"Coverage {coverage['decided']}/{coverage['selected']} checks decided, {coverage['errored']} errored")
+    console.out(
+        f"Coverage {field(coverage['decided'])}/{field(coverage['selected'])} checks decided, "
+        f"{field(coverage['errored'])} errored"
+    )
     for dimension in scores.dimensions:
         value = "  n/a" if dimension.score is None else f"{dimension.score:5.1f}"
-        console.out(f"  {dimension.dimension!s:<24} {value}  {_bar(dimension.score)}")
+        console.out(f"  {field(dimension.dimension):<24} {value}  {_bar(dimension.score)}")
     failures = top_failures(report)
     if failures:
         console.out("Top failures:")
         for finding in failures:
             console.out(
-                f"  {finding.severity.upper():<8} {finding.status:<5} {finding.check_id}  {finding.resource}: "
-                f"{finding.message}"[:160]
+                f"  {field(finding.severity.upper()):<8} {field(finding.status):<5} {field(finding.check_id)}  "
+                f"{field(finding.resource)}: {field(finding.message)}"[:160]
             )
     gate = report.gate
     if gate.get("fail_under") is None and gate.get("fail_on") is None:
@@ -78,7 +86,7 @@ def print_summary(report: Report, files: Sequence[Path], *, output_format: str) 
     else:
         console.out("Gate: PASSED" if gate["passed"] else "Gate: FAILED")
     for reason in list(gate["reasons"])[:10]:
-        console.out(f"  - {reason}")
+        console.out(f"  - {field(reason)}")
     main = next((path for path in files if path.suffix == ".html"), files[0] if files else None)
     if main is not None:
-        console.out(f"Report: {main}")
+        console.out(f"Report: {field(main)}")

@@ -3,7 +3,8 @@
 CRM data is hostile input, and Markdown has no autoescaping, so the template's `finalize` hook escapes
 every value it prints: HTML characters become entities, Markdown punctuation (pipes, backticks, emphasis,
 brackets, tildes, backslashes) is backslash-escaped, line breaks become spaces (they would end a table
-row), and URL schemes and `www.` are defanged (`https[:]//`) so GitHub's autolinker makes no links.
+row), other control characters (ESC, BEL, C1...: report.md is often read with `cat`) become U+FFFD as in
+HTML and CSV, and URL schemes and `www.` are defanged (`https[:]//`) so GitHub's autolinker makes no links.
 """
 
 from __future__ import annotations
@@ -17,7 +18,7 @@ from jinja2 import Environment, FunctionLoader, StrictUndefined
 from crmsec import resources
 from crmsec.render import view
 from crmsec.render.evaluation_view import evaluation_sections, recommendations
-from crmsec.render.presentation import number_text
+from crmsec.render.presentation import number_text, printable
 from crmsec.render.to_html import percent_text
 from crmsec.report.model import Report
 
@@ -32,7 +33,7 @@ _LINE_BREAK = re.compile(r"[\r\n\u2028\u2029]+")
 
 def escape_markdown(value: Any) -> str:
     """Text safe inside a Markdown paragraph, list item or table cell, with no links or HTML."""
-    text = _LINE_BREAK.sub(" ", "" if value is None else str(value))
+    text = printable(_LINE_BREAK.sub(" ", "" if value is None else str(value)))
     text = _SCHEME.sub(r"\1[:]\2", text)
     text = _WWW.sub("www[.]", text)
     text = text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")

@@ -143,3 +143,9 @@ def test_control_characters_never_reach_html_or_csv(hostile: Report) -> None:
         text = render(hostile, name).decode("utf-8-sig")
         assert "\x07" not in text and "\x00" not in text, name
         assert "\ufffd" in text, name
+
+
+def test_control_characters_never_reach_markdown(hostile: Report) -> None:
+    # report.md is read in terminals too (`cat`, `git diff`): BEL and friends are shown as U+FFFD
+    text = render(hostile, "md", previous=hostile).decode("utf-8")
+    assert "\x07" not in text and "\ufffd" in text

@@ -7,6 +7,7 @@ from pathlib import Path
 import click
 
 from crmsec.cli import console
+from crmsec.cli.console import field
 from crmsec.pii import ColumnResult, scan_file
 
 
@@ -38,16 +39,17 @@ def scan(file: Path, output_format: str, sample: int, seed: int) -> None:
 
 
 def _table(results: list[ColumnResult]) -> list[str]:
+    """The table lines; every cell is CRM data (a header names the field) and goes through `field`."""
     rows = [("FIELD", "CATEGORIES", "CONFIDENCE", "NON-EMPTY/SAMPLED", "MASKED EXAMPLES")]
     for result in results:
-        confidence = ", ".join(f"{name}={value:.2f}" for name, value in result.confidence.items())
+        confidence = ", ".join(f"{field(name)}={value:.2f}" for name, value in result.confidence.items())
         rows.append(
             (
-                result.field,
-                ", ".join(result.categories) or "-",
+                field(result.field),
+                ", ".join(field(category) for category in result.categories) or "-",
                 confidence or "-",
                 f"{result.non_empty}/{result.sampled}",
-                ", ".join(result.masked_examples) or "-",
+                ", ".join(field(example) for example in result.masked_examples) or "-",
             )
         )
     widths = [max(len(row[index]) for row in rows) for index in range(4)]
