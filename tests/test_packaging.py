@@ -119,6 +119,17 @@ def test_demo_runs_from_the_wheel(installed: Path, tmp_path: Path) -> None:
     report = json.loads((out / "report.json").read_text())
     assert set(report["scores"]["dimensions"]) >= {"usability", "satisfaction", "business_value", "tls"}
     verified = run(
-        [crmsec, "verify", str(out / "report.dsse.json"), "--key", str(out / "demo-signing-key.pub")], cwd=tmp_path
+        [
+            crmsec,
+            "verify",
+            str(out / "report.dsse.json"),
+            "--key",
+            str(out / "demo-signing-key.pub"),
+            "--report",
+            str(out / "report.json"),
+            "--evidence",
+            str(out / "evidence.json"),
+        ],
+        cwd=tmp_path,
     )
     assert verified.returncode == 0, verified.stderr

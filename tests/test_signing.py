@@ -342,6 +342,110 @@ def test_sign_bundle_writes_the_envelope_next_to_the_report(bundle: Path, monkey
     )
 
 
+# -- the signed verdict against report.json ---------------------------------------------------------
+
+GATED = {"passed": False, "reasons": ["score 87.5 is under 90"], "fail_under": 90, "fail_on": "high", "baseline": None}
+
+
+def _sign_statement(bundle: Path, statement: dict[str, Any]) -> Path:
+    """Sign a statement made by hand (not by `sign_report`) with the test key, as a careless or hostile
+    signer could: its digests are right, its predicate says what we want."""
+    path = bundle / "report.dsse.json"
+    signing.write_envelope(signing.sign_payload(canonical_bytes(statement), KEY_A), path)
+    return path
+
+
+def _statement_for(bundle: Path) -> dict[str, Any]:
+    return signing.build_statement((bundle / "report.json").read_bytes(), signing.file_sha256(bundle / "evidence.json"))
+
+
+def test_gate_settings_are_signed(bundle: Path) -> None:
+    (bundle / "report.json").write_text(json.dumps(_report(gate=GATED)), encoding="utf-8")
+    assert _statement_for(bundle)["predicate"]["gate"] == {
+        "passed": False,
+        "fail_under": 90,
+        "fail_on": "high",
+        "baseline": None,
+    }
+    verified = _verify(_signed(bundle).parent)
+    assert verified.verdict == signing.Verdict(87.5, "B", False, True, 90, "high")
+
+
+@pytest.mark.parametrize(
+    ("field", "value", "message"),
+    [
+        ("score", 99.5, "score signed 99.5, report says 87.5"),
+        ("grade", "A", 'grade signed "A", report says "B"'),
+        ("gate", {"passed": True, "fail_under": 90, "fail_on": "high", "baseline": None}, "gate.passed signed true"),
+        ("gate", {"passed": False, "fail_under": 50, "fail_on": "high", "baseline": None}, "gate.fail_under"),
+        ("gate", {"passed": False, "fail_under": None, "fail_on": None, "baseline": None}, "gate.fail_on"),
+        ("target", {"platform": "salesforce", "url": "https://other.example.test"}, "target.url"),
+        ("generated_at", "2025-01-01T00:00:00Z", "generated_at"),
+    ],
+)
+def test_a_signed_verdict_that_is_not_the_reports_fails(bundle: Path, field: str, value: Any, message: str) -> None:
+    (bundle / "report.json").write_text(json.dumps(_report(gate=GATED)), encoding="utf-8")
+    statement = _statement_for(bundle)
+    statement["predicate"][field] = value
+    _sign_statement(bundle, statement)
+    with pytest.raises(VerificationError, match="the signed verdict does not match the report") as caught:
+        _verify(bundle)
+    assert message in str(caught.value)
+    verified = signing.verify_envelope(bundle / "report.dsse.json", KEY_A.public_key())  # signature alone: valid
+    assert verified.report_checked is False
+
+
+def test_a_report_that_cannot_yield_a_verdict_fails(bundle: Path) -> None:
+    statement = _statement_for(bundle)
+    (bundle / "report.json").write_text(json.dumps(_report(scores={"grade": "B"})), encoding="utf-8")
+    statement["subject"][0]["digest"]["sha256"] = signing.file_sha256(bundle / "report.json")
+    _sign_statement(bundle, statement)
+    with pytest.raises(VerificationError, match=r"missing scores\.overall, so its verdict cannot be compared"):
+        _verify(bundle)
+
+
+def test_an_envelope_without_signed_gate_settings_still_verifies(bundle: Path) -> None:
+    """Envelopes signed before gate settings joined the predicate hold only gate.passed."""
+    (bundle / "report.json").write_text(json.dumps(_report(gate=GATED)), encoding="utf-8")
+    statement = _statement_for(bundle)
+    statement["predicate"]["gate"] = {"passed": False}
+    _sign_statement(bundle, statement)
+    verified = _verify(bundle)
+    assert verified.verdict == signing.Verdict(87.5, "B", False, None)
+    assert verified.report_checked is True
+
+
+def test_whole_scores_compare_as_numbers(bundle: Path) -> None:
+    """Canonical JSON writes 80.0 as 80: the report's 80.0 is still the signed score; a boolean is no number."""
+    (bundle / "report.json").write_text(json.dumps(_report(scores={"overall": 80.0, "grade": "B"})), encoding="utf-8")
+    assert _verify(_signed(bundle).parent).verdict.score == 80
+    (bundle / "report.json").write_text(json.dumps(_report(gate={"passed": True, "fail_under": 1})), encoding="utf-8")
+    statement = _statement_for(bundle)
+    statement["predicate"]["gate"]["fail_under"] = True
+    _sign_statement(bundle, statement)
+    with pytest.raises(VerificationError, match=r"gate\.fail_under is not a number"):
+        _verify(bundle)
+
+
+@pytest.mark.parametrize(
+    ("predicate", "message"),
+    [
+        ({"grade": "B", "gate": {"passed": True}}, "no valid score and grade"),
+        ({"score": "87", "grade": "B", "gate": {"passed": True}}, "no valid score and grade"),
+        ({"score": 87, "grade": "B", "gate": {"passed": 1}}, "no valid gate.passed"),
+        ({"score": 87, "grade": "B", "gate": {"passed": True, "fail_under": "70"}}, "fail_under is not a number"),
+    ],
+)
+def test_a_signed_predicate_without_a_verdict_fails_even_alone(
+    bundle: Path, predicate: dict[str, Any], message: str
+) -> None:
+    statement = _statement_for(bundle)
+    statement["predicate"] = predicate
+    _sign_statement(bundle, statement)
+    with pytest.raises(VerificationError, match=message):
+        signing.verify_envelope(bundle / "report.dsse.json", KEY_A.public_key())
+
+
 # -- keys ---------------------------------------------------------------------------------------------
 
 
@@ -370,7 +474,11 @@ def test_private_key_is_created_0600_exclusively(tmp_path: Path, monkeypatch: py
     monkeypatch.setattr("crmsec.signing.os.open", spy)
     signing.generate_keypair(tmp_path / "k", passphrase=None, force=False)
     signing.generate_keypair(tmp_path / "k", passphrase=None, force=True)
-    private_calls = [(flags, mode) for name, flags, mode in calls if not name.endswith("pub") and "pub." not in name]
+    private_calls = [
+        (flags, mode)
+        for name, flags, mode in calls
+        if not name.endswith("pub") and "pub." not in name and not flags & os.O_DIRECTORY  # not the dir fsync
+    ]
     assert len(private_calls) == 2
     assert all(mode == 0o600 and flags & os.O_EXCL and flags & os.O_CREAT for flags, mode in private_calls)
 

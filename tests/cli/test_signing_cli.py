@@ -9,6 +9,8 @@ from typing import Any
 
 import pytest
 
+from crmsec import signing
+from crmsec.canonical import canonical_bytes
 from crmsec.cli import main
 
 PASSPHRASE = "canary-passphrase-7f3e"
@@ -30,8 +32,24 @@ def _report() -> dict[str, Any]:
         "evidence": {"sha256": "d" * 64},
         "generated_at": "2026-01-01T00:05:00Z",
         "scores": {"overall": 61.25, "grade": "D"},
-        "gate": {"passed": False, "reasons": ["score under 70"]},
+        "gate": {"passed": False, "reasons": ["score under 70"], "fail_under": 70, "fail_on": None, "baseline": None},
     }
+
+
+def _verify(capsys: pytest.CaptureFixture[str], directory: Path, key: Path, *extra: str | Path) -> tuple[int, str, str]:
+    """`crmsec verify` of directory/report.dsse.json against the report and evidence next to it."""
+    return _run(
+        capsys,
+        "verify",
+        directory / "report.dsse.json",
+        "--key",
+        f"{key}.pub",
+        "--report",
+        directory / "report.json",
+        "--evidence",
+        directory / "evidence.json",
+        *extra,
+    )
 
 
 @pytest.fixture(autouse=True)
@@ -73,25 +91,32 @@ def test_sign_then_verify(scan_dir: Path, key: Path, capsys: pytest.CaptureFixtu
     code, out, _ = _run(capsys, "sign", scan_dir / "report.json", "--key", key)
     assert code == 0, out
     assert (scan_dir / "report.dsse.json").is_file()
-    code, out, err = _run(capsys, "verify", scan_dir / "report.dsse.json", "--key", f"{key}.pub")
+    code, out, err = _verify(capsys, scan_dir, key)
     assert code == 0, err
     assert "hubspot https://crm.example.test" in out
     assert "2026-01-01T00:05:00Z" in out
-    assert "61.25 (grade D)" in out
-    assert "gate:      failed" in out
+    assert "verdict:   score 61.25, grade D, gate failed (fail-under 70) [signed, and the same in the report]" in out
     assert out.count("matches") == 2
-    assert "NOT CHECKED" not in out
+    assert "NOT COMPARED" not in out
+    assert err == ""
 
 
 def test_verify_json_output(scan_dir: Path, key: Path, capsys: pytest.CaptureFixture[str]) -> None:
     _run(capsys, "sign", scan_dir / "report.json", "--key", key)
-    code, out, _ = _run(
-        capsys, "verify", scan_dir / "report.dsse.json", "--key", f"{key}.pub", "--output-format", "json"
-    )
+    code, out, _ = _verify(capsys, scan_dir, key, "--output-format", "json")
     assert code == 0
     document = json.loads(out)
     assert document["verified"] is True
-    assert document["predicate"]["gate"] == {"passed": False}
+    assert document["signature_only"] is False
+    assert document["verdict"] == {
+        "score": 61.25,
+        "grade": "D",
+        "gate": "failed",
+        "fail_under": 70,
+        "fail_on": None,
+        "matches_report": True,
+    }
+    assert document["predicate"]["gate"] == {"passed": False, "fail_under": 70, "fail_on": None, "baseline": None}
     assert document["subjects"]["evidence.json"]["checked"] == str(scan_dir / "evidence.json")
 
 
@@ -102,7 +127,7 @@ def test_verify_exits_1_on_a_changed_file(
     _run(capsys, "sign", scan_dir / "report.json", "--key", key)
     path = scan_dir / name
     path.write_bytes(path.read_bytes().replace(b"{", b"{ ", 1))
-    code, out, err = _run(capsys, "verify", scan_dir / "report.dsse.json", "--key", f"{key}.pub")
+    code, out, err = _verify(capsys, scan_dir, key)
     assert code == 1
     assert out == ""
     assert f"differs from the signed {name} digest" in err
@@ -114,7 +139,9 @@ def test_verify_exits_1_with_another_key(
 ) -> None:
     _run(capsys, "sign", scan_dir / "report.json", "--key", key)
     _run(capsys, "keygen", "--out", tmp_path / "other.key")
-    code, _, err = _run(capsys, "verify", scan_dir / "report.dsse.json", "--key", tmp_path / "other.key.pub")
+    code, _, err = _run(
+        capsys, "verify", scan_dir / "report.dsse.json", "--key", tmp_path / "other.key.pub", "--signature-only"
+    )
     assert code == 1
     assert "no valid signature" in err
 
@@ -123,10 +150,6 @@ def test_verify_with_explicit_files_elsewhere(
     scan_dir: Path, key: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
     _run(capsys, "sign", scan_dir / "report.json", "--key", key, "--out", tmp_path / "signed.dsse.json")
-    code, out, err = _run(capsys, "verify", tmp_path / "signed.dsse.json", "--key", f"{key}.pub")
-    assert code == 0
-    assert out.count("NOT CHECKED") == 2
-    assert "only the signature was checked" in err
     code, out, _ = _run(
         capsys,
         "verify",
@@ -140,6 +163,91 @@ def test_verify_with_explicit_files_elsewhere(
     )
     assert code == 0
     assert out.count("matches") == 2
+
+
+def test_verify_with_only_the_envelope_exits_2(scan_dir: Path, key: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """Files next to the envelope are not picked up: the auditor names what they compare, or says they don't."""
+    _run(capsys, "sign", scan_dir / "report.json", "--key", key)
+    code, out, err = _run(capsys, "verify", scan_dir / "report.dsse.json", "--key", f"{key}.pub")
+    assert code == 2
+    assert out == ""
+    assert len(err.strip().splitlines()) == 1
+    assert "--report" in err and "--evidence" in err and "--signature-only" in err
+    code, _, err = _verify(capsys, scan_dir, key, "--signature-only")
+    assert code == 2
+    assert "--signature-only compares no file" in err
+
+
+def test_signature_only_says_no_file_was_compared(
+    scan_dir: Path, key: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    _run(capsys, "sign", scan_dir / "report.json", "--key", key)
+    (scan_dir / "report.json").write_text("changed", encoding="utf-8")  # not compared, so not noticed
+    code, out, _ = _run(capsys, "verify", scan_dir / "report.dsse.json", "--key", f"{key}.pub", "--signature-only")
+    assert code == 0
+    assert "signature: valid" in out
+    assert "verdict:   score 61.25, grade D, gate failed (fail-under 70) [signed; report NOT COMPARED]" in out
+    assert out.count("NOT COMPARED (no file given)") == 2
+    assert "files:     none compared (--signature-only): only the signature was verified" in out
+    code, out, _ = _run(
+        capsys,
+        "verify",
+        scan_dir / "report.dsse.json",
+        "--key",
+        f"{key}.pub",
+        "--signature-only",
+        "--output-format",
+        "json",
+    )
+    document = json.loads(out)
+    assert (document["signature_only"], document["verdict"]["matches_report"]) == (True, False)
+    assert {subject["checked"] for subject in document["subjects"].values()} == {None}
+
+
+def test_verify_with_the_report_alone_notes_the_evidence(
+    scan_dir: Path, key: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    _run(capsys, "sign", scan_dir / "report.json", "--key", key)
+    code, out, err = _run(
+        capsys, "verify", scan_dir / "report.dsse.json", "--key", f"{key}.pub", "--report", scan_dir / "report.json"
+    )
+    assert code == 0
+    assert "[signed, and the same in the report]" in out
+    assert "evidence.json: sha256" in out and "NOT COMPARED" in out
+    assert "not checked" in err
+
+
+def test_a_signed_verdict_for_another_report_exits_1(
+    scan_dir: Path, key: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Digests right, verdict wrong: only a statement made for another report (or crafted) looks like this."""
+    statement = signing.build_statement(
+        (scan_dir / "report.json").read_bytes(), signing.file_sha256(scan_dir / "evidence.json")
+    )
+    statement["predicate"]["score"] = 95.5
+    statement["predicate"]["grade"] = "A"
+    statement["predicate"]["gate"]["passed"] = True
+    private_key = signing.load_private_key(key, None)
+    signing.write_envelope(signing.sign_payload(canonical_bytes(statement), private_key), scan_dir / "report.dsse.json")
+    code, out, err = _verify(capsys, scan_dir, key)
+    assert code == 1
+    assert out == ""
+    [line, hint] = err.strip().splitlines()
+    assert "the signed verdict does not match the report" in line
+    assert "score signed 95.5, report says 61.25" in line
+    assert 'grade signed "A", report says "D"' in line
+    assert "gate.passed signed true, report says false" in line
+    assert "another report" in hint
+
+
+def test_no_gate_set_is_said_plainly(scan_dir: Path, key: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    report = _report()
+    report["gate"] = {"passed": True, "reasons": [], "fail_under": None, "fail_on": None, "baseline": None}
+    (scan_dir / "report.json").write_text(json.dumps(report), encoding="utf-8")
+    _run(capsys, "sign", scan_dir / "report.json", "--key", key)
+    code, out, _ = _verify(capsys, scan_dir, key)
+    assert code == 0
+    assert "verdict:   score 61.25, grade D, no gate set [signed, and the same in the report]" in out
 
 
 def test_usage_errors_exit_2(scan_dir: Path, key: Path, capsys: pytest.CaptureFixture[str]) -> None:
@@ -173,7 +281,7 @@ def test_passphrase_only_from_the_environment(
     assert code == 0, err
     outputs += [out, err]
     assert all(PASSPHRASE not in text for text in outputs)
-    assert _run(capsys, "verify", scan_dir / "report.dsse.json", "--key", f"{key}.pub")[0] == 0
+    assert _verify(capsys, scan_dir, key)[0] == 0
 
 
 def test_sign_and_verify_a_real_report(tmp_path: Path, key: Path, capsys: pytest.CaptureFixture[str]) -> None:
@@ -189,7 +297,8 @@ def test_sign_and_verify_a_real_report(tmp_path: Path, key: Path, capsys: pytest
     (tmp_path / "report.json").write_bytes(report.to_bytes())
     save_snapshot(snapshot, tmp_path / "evidence.json")
     assert _run(capsys, "sign", tmp_path / "report.json", "--key", key)[0] == 0
-    code, out, _ = _run(capsys, "verify", tmp_path / "report.dsse.json", "--key", f"{key}.pub")
+    code, out, _ = _verify(capsys, tmp_path, key)
     assert code == 0
     assert "profile:   baseline" in out
+    assert "no gate set [signed, and the same in the report]" in out
     assert out.count("matches") == 2
