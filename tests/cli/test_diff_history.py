@@ -108,7 +108,9 @@ def test_checks_that_stop_deciding_are_not_resolved(capsys, tmp_path: Path, two_
     assert "CRM-AUTH-015" not in [f["check_id"] for f in result["resolved"]]
 
 
-def test_failing_resource_that_disappears_is_no_longer_assessed(capsys, tmp_path: Path) -> None:
+def test_failing_resource_that_disappears_is_no_longer_assessed(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
     # a flagged account deleted between the runs: its fingerprint is in neither list of the new report
     fixture = Path(__file__).parents[1] / "checks" / "access_control" / "generic_accounts" / "fail.json"
     users = json.loads(fixture.read_text(encoding="utf-8"))["identity.users"]
