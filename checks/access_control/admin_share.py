@@ -1,6 +1,6 @@
 """CRM-AC-001: few users hold admin-level permissions."""
 
-from crmsec.plugin import Dimension, Evidence, Finding, JsonValue, Severity, Status, check, field_of
+from crmsec.plugin import Dimension, Evidence, EvidenceError, Finding, JsonValue, Severity, Status, check, field_of
 
 KEY = "identity.users"
 INTERNAL_TYPES = ("standard", "integration")
@@ -34,10 +34,21 @@ INTERNAL_TYPES = ("standard", "integration")
     },
 )
 def admin_share(evidence: Evidence, *, max_admin_share: float, max_admins: int) -> list[Finding]:
-    """FAIL when the number or the share of active internal admins exceeds its limit (one org finding)."""
+    """FAIL when the number or the share of active internal admins exceeds its limit (one org finding).
+
+    Every org has at least one active internal user (the one who let this scan in) and one admin: a list
+    without them was not read completely, so it raises (ERROR) instead of passing "0 of 0".
+    """
     internal = [user for user in evidence.records(KEY) if _is_active_internal(user)]
     admins = sorted(field_of(user, "username", str, key=KEY) for user in internal if _is_admin(user))
-    share = len(admins) / len(internal) if internal else 0.0
+    if not internal:
+        raise EvidenceError(f"{KEY} lists no active internal user, but every org has one: the list is incomplete")
+    if not admins:
+        raise EvidenceError(
+            f"{KEY}: none of the {len(internal)} active internal users is an admin, but every org has one: "
+            "their permissions were not read"
+        )
+    share = len(admins) / len(internal)
     over = len(admins) > max_admins or share > max_admin_share
     message = (
         f"{len(admins)} of {len(internal)} active internal users are admins ({share:.0%}; "

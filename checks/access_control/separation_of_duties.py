@@ -1,6 +1,6 @@
 """CRM-AC-009: toxic permission combinations are rare (separation of duties)."""
 
-from crmsec.plugin import Dimension, Evidence, Finding, JsonValue, Severity, Status, check, field_of
+from crmsec.plugin import Dimension, Evidence, EvidenceError, Finding, JsonValue, Severity, Status, check, field_of
 
 KEY = "identity.users"
 FULL_CONTROL = "full_control"
@@ -43,16 +43,19 @@ def separation_of_duties(evidence: Evidence, *, max_full_control_users: int) -> 
       most max_full_control_users human users (break-glass admins): beyond that every holder FAILs, since any of
       them could be the one to reduce. An integration user holding it always FAILs.
     - key_custody_with_data_access: manage_encryption_keys + (view_all_data or modify_all_data): always FAIL.
+
+    "Nobody holds one" passes only when the permissions were visibly read: with no active user, or no
+    active admin (every org has one), the check raises (ERROR) instead.
     """
     holders: list[tuple[str, bool, list[str]]] = []
-    for user in evidence.records(KEY):
-        if not field_of(user, "active", bool, key=KEY):
-            continue
+    active = [user for user in evidence.records(KEY) if field_of(user, "active", bool, key=KEY)]
+    for user in active:
         rules = _conflicts(set(field_of(user, "permissions", list, key=KEY)))
         if rules:
             integration = user.get("is_integration") is True or user.get("user_type") == "integration"
             holders.append((field_of(user, "username", str, key=KEY), integration, rules))
     if not holders:
+        _require_admin(active)
         message = "No active user holds a toxic permission combination."
         return [Finding(Status.PASS, resource="organization", message=message, details={"holders": 0})]
     humans = sum(1 for _, integration, rules in holders if not integration and FULL_CONTROL in rules)
@@ -60,6 +63,16 @@ def separation_of_duties(evidence: Evidence, *, max_full_control_users: int) -> 
         _judge(name, rules, integration=integration, humans=humans, limit=max_full_control_users)
         for name, integration, rules in sorted(holders)
     ]
+
+
+def _require_admin(active: list[dict[str, JsonValue]]) -> None:
+    if not active:
+        raise EvidenceError(f"{KEY} lists no active user, but every org has one: the list is incomplete")
+    if not any(user.get("is_admin") is True for user in active):
+        raise EvidenceError(
+            f"{KEY}: none of the {len(active)} active users is an admin, but every org has one: "
+            "their permissions were not read"
+        )
 
 
 def _conflicts(permissions: set[str]) -> list[str]:

@@ -1,6 +1,6 @@
 """CRM-AC-003: View All Data is held only through an admin profile."""
 
-from crmsec.plugin import Dimension, Evidence, Finding, JsonValue, Severity, Status, check, field_of
+from crmsec.plugin import Dimension, Evidence, EvidenceError, Finding, JsonValue, Severity, Status, check, field_of
 
 USERS = "identity.users"
 PROFILES = "identity.profiles"
@@ -35,18 +35,32 @@ PERMISSION = "view_all_data"
     },
 )
 def view_all_data_holders(evidence: Evidence) -> list[Finding]:
-    """Per active holder: PASS via an admin profile, WARN for an integration user, FAIL for anyone else."""
+    """Per active holder: PASS via an admin profile, WARN for an integration user, FAIL for anyone else.
+
+    "Nobody holds it" passes only when the permissions were visibly read: with no active user, or no
+    active admin (every org has one), the check raises (ERROR) instead.
+    """
     admin_profiles = _admin_profiles(evidence.records(PROFILES))
     findings: list[Finding] = []
-    for user in evidence.records(USERS):
-        permissions = field_of(user, "permissions", list, key=USERS)
-        if not field_of(user, "active", bool, key=USERS) or PERMISSION not in permissions:
-            continue
-        findings.append(_judge(user, admin_profiles))
+    active = [user for user in evidence.records(USERS) if field_of(user, "active", bool, key=USERS)]
+    for user in active:
+        if PERMISSION in field_of(user, "permissions", list, key=USERS):
+            findings.append(_judge(user, admin_profiles))
     if not findings:
+        _require_admin(active)
         message = "No active user holds View All Data."
         findings.append(Finding(Status.PASS, resource="organization", message=message, details={"holders": 0}))
     return findings
+
+
+def _require_admin(active: list[dict[str, JsonValue]]) -> None:
+    if not active:
+        raise EvidenceError(f"{USERS} lists no active user, but every org has one: the list is incomplete")
+    if not any(user.get("is_admin") is True for user in active):
+        raise EvidenceError(
+            f"{USERS}: none of the {len(active)} active users is an admin, but every org has one: "
+            "their permissions were not read"
+        )
 
 
 def _judge(user: dict[str, JsonValue], admin_profiles: set[str]) -> Finding:

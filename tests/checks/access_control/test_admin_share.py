@@ -34,3 +34,27 @@ def test_profile_can_relax_both_limits() -> None:
     snapshot = snapshot_from_values(FIXTURES / "fail.json")
     [finding] = run_check("CRM-AC-001", snapshot, max_admins=10, max_admin_share=0.5)
     assert finding.status is Status.PASS
+
+
+ADMIN = {"username": "a.admin@example.test", "active": True, "user_type": "standard", "is_admin": True}
+MEMBER = {"username": "m.member@example.test", "active": True, "user_type": "standard", "is_admin": False}
+
+
+@pytest.mark.parametrize(
+    "users",
+    [
+        pytest.param([], id="no-users"),
+        pytest.param([dict(ADMIN, active=False)], id="no-active-users"),
+        pytest.param([MEMBER], id="no-admin"),
+    ],
+)
+def test_an_org_without_active_users_or_admins_is_an_error_not_0_of_0(users: list[dict[str, object]]) -> None:
+    """Every org has an active user and an admin: a list without them was not read completely."""
+    [finding] = run_check("CRM-AC-001", snapshot_from_values({"identity.users": users}))
+    assert (finding.status, finding.reason) == (Status.ERROR, Reason.EVIDENCE_UNUSABLE)
+
+
+def test_one_admin_among_members_passes() -> None:
+    [finding] = run_check("CRM-AC-001", snapshot_from_values({"identity.users": [ADMIN] + [MEMBER] * 19}))
+    assert finding.status is Status.PASS
+    assert (finding.details["admins"], finding.details["active_internal_users"]) == (1, 20)

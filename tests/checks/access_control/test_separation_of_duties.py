@@ -37,7 +37,26 @@ def test_higher_limit_passes_humans_but_not_the_integration_or_custodian() -> No
     }
 
 
+MEMBER = {"username": "x@example.test", "active": True, "permissions": ["manage_users", "view_setup"]}
+
+
 def test_nobody_with_a_combination_is_one_pass() -> None:
-    users = [{"username": "x@example.test", "active": True, "permissions": ["manage_users", "view_setup"]}]
-    [finding] = run_check("CRM-AC-009", snapshot_from_values({"identity.users": users}))
+    admin = {"username": "a@example.test", "active": True, "is_admin": True, "permissions": ["modify_all_data"]}
+    [finding] = run_check("CRM-AC-009", snapshot_from_values({"identity.users": [admin, MEMBER]}))
     assert (finding.status, finding.resource) == (Status.PASS, "organization")
+
+
+@pytest.mark.parametrize(
+    "users",
+    [
+        pytest.param([], id="no-users"),
+        pytest.param([dict(MEMBER, active=False, is_admin=True)], id="no-active-users"),
+        pytest.param([MEMBER], id="no-admin"),
+    ],
+)
+def test_nobody_with_a_combination_in_an_org_without_users_or_admins_is_an_error(
+    users: list[dict[str, object]],
+) -> None:
+    """ "Nobody holds one" is a PASS only when the permissions were visibly read (every org has an active admin)."""
+    [finding] = run_check("CRM-AC-009", snapshot_from_values({"identity.users": users}))
+    assert (finding.status, finding.reason) == (Status.ERROR, Reason.EVIDENCE_UNUSABLE)
