@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import ipaddress
 import os
 from collections.abc import Mapping
 from dataclasses import dataclass, field
@@ -74,6 +75,40 @@ def clean_url(url: str) -> str:
     if ":" in (parts.hostname or "") and parts.port is None:
         netloc = f"[{parts.hostname}]"
     return urlunsplit((parts.scheme, netloc, parts.path.rstrip("/"), "", ""))
+
+
+def require_secure_transport(url: str, *, platform: str, allow_insecure_http: bool = False) -> None:
+    """Refuse a plain-http URL for a platform that sends credentials, unless it is loopback and allowed.
+
+    A bearer token sent over http is readable by anyone on the path, so `--url http://...` is an input
+    error for such platforms. A test server on this machine (127.0.0.0/8, ::1, localhost) may be
+    reached over http only with an explicit `--allow-insecure-http`; no flag allows another host.
+    """
+    parts = urlsplit(url)
+    if parts.scheme != "http":
+        return
+    host = parts.hostname or ""
+    if not allow_insecure_http:
+        loopback = " (a loopback test server needs --allow-insecure-http)" if is_loopback(host) else ""
+        raise InputError(
+            f"--url {url}: plain http would send the {platform} credentials unencrypted to {host}{loopback}",
+            hint="use https://; only a test server on this machine may be reached with --allow-insecure-http",
+        )
+    if not is_loopback(host):
+        raise InputError(
+            f"--allow-insecure-http applies to loopback hosts only (127.0.0.0/8, ::1, localhost), not {host}",
+            hint=f"use https://{host}",
+        )
+
+
+def is_loopback(host: str) -> bool:
+    """True for `localhost` and loopback addresses (127.0.0.0/8, ::1); never resolves a name."""
+    if host.lower().rstrip(".") == "localhost":
+        return True
+    try:
+        return ipaddress.ip_address(host).is_loopback
+    except ValueError:
+        return False
 
 
 def secret_from_environment(name: str) -> Secret | None:

@@ -73,6 +73,12 @@ def target_options(function: F) -> F:
             help="PEM bundle of private CAs to trust (verification is always on).",
         ),
         click.option(
+            "--allow-insecure-http",
+            is_flag=True,
+            help="Allow an http:// --url on a loopback host (127.0.0.0/8, ::1, localhost) for platforms that send "
+            "credentials; never allowed for any other host.",
+        ),
+        click.option(
             "--option",
             "target_options",
             multiple=True,

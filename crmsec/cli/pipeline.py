@@ -16,6 +16,7 @@ from crmsec import engine
 from crmsec.cli import console
 from crmsec.cli.options import ExitCode
 from crmsec.cli.summary import print_summary
+from crmsec.connectors import load_connector
 from crmsec.errors import InputError
 from crmsec.evidence import EvidenceSnapshot, save_snapshot
 from crmsec.plugin import JsonValue, Status
@@ -30,6 +31,7 @@ from crmsec.target import (
     Target,
     clean_url,
     credentials_from_file,
+    require_secure_transport,
     secret_from_environment,
 )
 
@@ -67,8 +69,13 @@ def build_target(
     ca_bundle: Path | None = None,
     target_options: Sequence[str] = (),
     facts: Path | None = None,
+    allow_insecure_http: bool = False,
 ) -> Target:
-    """A Target from flags: the secret comes from the environment or a file, never from argv."""
+    """A Target from flags: the secret comes from the environment or a file, never from argv.
+
+    A platform whose connector sends credentials (any connector without `sends_credentials = False`)
+    needs an https URL; see `target.require_secure_transport`.
+    """
     options: dict[str, str] = {}
     for entry in target_options:
         key, separator, value = entry.partition("=")
@@ -77,11 +84,14 @@ def build_target(
         options[key.strip()] = value.strip()
     if facts is not None:
         options["facts"] = str(facts)
+    url = clean_url(url)
+    if getattr(load_connector(platform), "sends_credentials", True):
+        require_secure_transport(url, platform=platform, allow_insecure_http=allow_insecure_http)
     credentials: dict[str, Secret] = credentials_from_file(credentials_file) if credentials_file else {}
     secret = credentials.get("token") or secret_from_environment(token_env)
     return Target(
         platform=platform,
-        url=clean_url(url),
+        url=url,
         secret=secret,
         ca_bundle=ca_bundle,
         options=options,

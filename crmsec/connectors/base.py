@@ -2,7 +2,9 @@
 
 A connector is any object with `platform`, `version` and an async `collect(target, client, recorder)`.
 It records values and errors through the `Recorder`; it raises `TargetError` only when the target as a
-whole is unusable (unreachable, TLS unverified, credentials rejected).
+whole is unusable (unreachable, TLS unverified, credentials rejected). A connector that never sends
+credentials declares `sends_credentials = False` (the `web` platform); any other one is assumed to send
+them, so the CLI refuses an `http://` URL for it (`target.require_secure_transport`).
 """
 
 from __future__ import annotations

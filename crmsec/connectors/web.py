@@ -210,6 +210,7 @@ class WebConnector:
 
     platform = "web"
     version = __version__
+    sends_credentials = False
 
     def __init__(
         self,

@@ -220,8 +220,8 @@ def test_the_cli_scan_gates_the_careless_deployment_and_leaks_no_token(
     token = json.loads(deployment.credentials.read_text(encoding="utf-8"))["jwt"]
     out = tmp_path / "report"
     crmsec = Path(sys.executable).parent / "crmsec"
-    command = [str(crmsec), "scan", "--platform", "bottlecrm", "--url", deployment.url, "--option", "auth=jwt",
-               "--out", str(out), "--format", "md", "--fail-on", "critical"]  # fmt: skip
+    command = [str(crmsec), "scan", "--platform", "bottlecrm", "--url", deployment.url, "--allow-insecure-http",
+               "--option", "auth=jwt", "--out", str(out), "--format", "md", "--fail-on", "critical"]  # fmt: skip
     environment = {**os.environ, "CRMSEC_TOKEN": token}
     done = subprocess.run(command, capture_output=True, text=True, env=environment, check=False, timeout=300)
     assert done.returncode == 1, done.stderr  # CRM-CFG-002 (critical) fails the gate

@@ -47,6 +47,7 @@ def command(**arguments: Any) -> int:
         ca_bundle=arguments["ca_bundle"],
         target_options=arguments["target_options"],
         facts=arguments["facts"],
+        allow_insecure_http=arguments["allow_insecure_http"],
     )
     settings = settings_from(arguments)
     snapshot, seconds = collect_snapshot(target, quiet=settings.quiet)
