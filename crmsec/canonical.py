@@ -5,7 +5,12 @@ would otherwise write and test by hand. It is pure Python, and evidence values c
 so values without floats take a fast path through the standard library's C encoder: for such values the
 two serialisations agree byte for byte (property-tested in tests/test_canonical.py) as long as no object
 key holds a character outside the Basic Multilingual Plane (RFC 8785 sorts keys by UTF-16 code units,
-Python by code points) and no string holds a lone surrogate. Anything else goes through `rfc8785`.
+Python by code points). Anything else goes through `rfc8785`.
+
+A string holding a lone surrogate (`"\\udc80"` parsed from JSON) is not Unicode and has no canonical form:
+neither path accepts it, and `canonical_bytes` raises ValueError. Data from a CRM is cleaned where it
+enters (`connectors.exchange.without_lone_surrogates` turns them into U+FFFD); files a user hands us are
+refused as input errors.
 """
 
 from __future__ import annotations
@@ -31,8 +36,9 @@ def canonical_bytes(value: Any) -> bytes:
     if simple:
         try:
             return _FAST.encode(prepared).encode("utf-8")
-        except UnicodeEncodeError:
-            pass  # a lone surrogate: RFC 8785 escapes it, the C encoder cannot encode it; fall through
+        except UnicodeEncodeError as error:
+            # A lone surrogate: rfc8785 refuses it too ("non-UTF-8 codepoints"), so say so plainly here.
+            raise ValueError("value cannot be canonicalized: a string holds a lone surrogate (not Unicode)") from error
     try:
         return rfc8785.dumps(prepared)
     except rfc8785.CanonicalizationError as error:

@@ -6,7 +6,10 @@
 - `send_once`: one attempt, body streamed and capped after decompression (`response_too_large`), timed
   into `ApiStats` (evidence key `stability.api`, and the Recorder's API-call count);
 - `HttpResponse`: the fully read answer; `endpoint_of`: `METHOD /path` for errors and evidence sources;
-- `map_transport_error`: httpx and ssl exceptions to `ConnectorError` / `TargetError`, once, here.
+- `map_transport_error`: httpx and ssl exceptions to `ConnectorError` / `TargetError`, once, here;
+- `without_lone_surrogates`: JSON escapes such as `"\\udc80"` decode to strings that are not valid Unicode,
+  which no canonical JSON or UTF-8 writer accepts; `HttpResponse.json` replaces them with U+FFFD, here,
+  once, for every connector.
 
 Nothing here logs a header or a body; log lines hold the method, the path and the status only.
 """
@@ -16,6 +19,7 @@ from __future__ import annotations
 import json
 import logging
 import math
+import re
 import ssl
 import time
 from collections.abc import Mapping
@@ -34,6 +38,10 @@ logger = logging.getLogger(__name__)
 MiB = 1024 * 1024
 DEFAULT_MAX_BYTES = 32 * MiB
 ALWAYS_SECRET_HEADERS = frozenset({"authorization", "proxy-authorization", "cookie"})
+REPLACEMENT_CHARACTER = "\ufffd"
+_MAYBE_SURROGATE = re.compile(rb"\\u[dD][89a-fA-F]|\xed[\xa0-\xbf]")
+"""A `\\uD800`-`\\uDFFF` escape, or the (invalid) UTF-8 bytes of a surrogate: only then is a body walked."""
+_SURROGATE = re.compile("[\ud800-\udfff]")
 
 
 class ApiStats:
@@ -95,9 +103,15 @@ class HttpResponse:
     elapsed_ms: float = 0.0
 
     def json(self) -> Any:
-        """The body parsed as JSON; anything else raises ConnectorError `malformed_response`."""
+        """The body parsed as JSON, with lone surrogates replaced by U+FFFD (`without_lone_surrogates`).
+
+        Anything that is not JSON raises ConnectorError `malformed_response`.
+        """
         try:
-            return json.loads(self.content, parse_constant=_refuse_constant)
+            document = json.loads(self.content, parse_constant=_refuse_constant)
+            if _may_hold_surrogates(self.content):
+                document = without_lone_surrogates(document)
+            return document
         except (ValueError, RecursionError) as error:
             raise ConnectorError(
                 f"{self.endpoint}: the response is not valid JSON",
@@ -108,6 +122,32 @@ class HttpResponse:
 
 def _refuse_constant(name: str) -> Any:
     raise ValueError(f"non-standard JSON constant {name}")
+
+
+def _may_hold_surrogates(content: bytes) -> bool:
+    """A cheap test on the raw body: False guarantees the parsed document holds no surrogate.
+
+    A UTF-8 body can only produce one from a `\\uD8..`-`\\uDF..` escape (a valid pair is joined by the
+    parser, but it still matches here) or from surrogate bytes (ED A0-BF, never valid UTF-8, which the
+    parser lets through). UTF-16 and UTF-32 bodies are rare: always walk them.
+    """
+    return json.detect_encoding(content) != "utf-8" or _MAYBE_SURROGATE.search(content) is not None
+
+
+def without_lone_surrogates(value: Any) -> Any:
+    """Parsed JSON with every surrogate code point in keys and strings replaced by U+FFFD.
+
+    After parsing, a surrogate in a str is always a lone one (pairs are joined), and a lone surrogate is
+    not Unicode: RFC 8785 and UTF-8 refuse it, so one CRM record holding `"\\udc80"` would fail the whole
+    snapshot. Two keys that differ only in such characters collapse into one (the last wins).
+    """
+    if isinstance(value, str):
+        return value if value.isascii() else _SURROGATE.sub(REPLACEMENT_CHARACTER, value)
+    if isinstance(value, dict):
+        return {without_lone_surrogates(key): without_lone_surrogates(item) for key, item in value.items()}
+    if isinstance(value, list):
+        return [without_lone_surrogates(item) for item in value]
+    return value
 
 
 def endpoint_of(method: str, url: str) -> str:

@@ -17,13 +17,14 @@ import tempfile
 import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
 from pathlib import Path
 
 from crmsec.errors import InputError
 from crmsec.lab import oauth
 from crmsec.lab.certs import make_certificates
+from crmsec.lab.health_check import LOCALES
 from crmsec.lab.org import LabOrg
 from crmsec.lab.scenarios import SCENARIOS
 from crmsec.lab.server import ServerState, TlsThreadingServer, tls_context
@@ -52,6 +53,8 @@ class LabConfig:
     daily_limit: int = 100_000
     api_used: int = 1_000
     tls: str = "modern"
+    locale: str = "en"
+    """Language of the org's display texts (Health Check labels and values): `en` or `de` (crmsec.lab.health_check)."""
     now: datetime = field(default_factory=_today)
     jwt_public_key: bytes | None = None
     """PEM of the RSA public key whose private half may sign JWT bearer assertions (consumer key
@@ -67,6 +70,8 @@ class LabConfig:
             raise InputError("--fault-rate must be between 0 and 1")
         if self.tls not in ("modern", "legacy"):
             raise InputError("--tls must be modern or legacy")
+        if self.locale not in LOCALES:
+            raise InputError(f"--locale must be one of {', '.join(LOCALES)}")
         if self.jwt_public_key is not None:
             try:
                 oauth.load_public_key(self.jwt_public_key)
@@ -85,7 +90,11 @@ class Lab:
         self.ca_bundle = certificates.ca_bundle
         self.token = secrets.token_urlsafe(24)
         org = LabOrg(
-            SCENARIOS[config.scenario], seed=config.seed, users=config.users, contacts=config.contacts, now=config.now
+            replace(SCENARIOS[config.scenario], locale=config.locale),
+            seed=config.seed,
+            users=config.users,
+            contacts=config.contacts,
+            now=config.now,
         )
         self.state = ServerState(
             token=self.token,

@@ -12,6 +12,7 @@ import click
 from crmsec.cli import console
 from crmsec.cli.options import ExitCode
 from crmsec.lab import SCENARIOS, Lab, LabConfig
+from crmsec.lab.health_check import LOCALES
 
 
 @click.group(name="lab", help="A local Salesforce-compatible lab (synthetic data, throwaway CA, real TLS).")
@@ -41,6 +42,13 @@ def command() -> None:
 )
 @click.option("--tls", type=click.Choice(["modern", "legacy"]), default="modern", show_default=True)
 @click.option("--seed", type=int, default=7, show_default=True)
+@click.option(
+    "--locale",
+    type=click.Choice(sorted(LOCALES)),
+    default="en",
+    show_default=True,
+    help="Language of the org's Health Check labels and values (the connector must not depend on them).",
+)
 def serve(
     scenario: str,
     host: str,
@@ -52,6 +60,7 @@ def serve(
     expire_after: int | None,
     tls: str,
     seed: int,
+    locale: str,
 ) -> int:
     """Start the lab, announce it on stdout, and serve until SIGINT/SIGTERM."""
     config = LabConfig(
@@ -65,6 +74,7 @@ def serve(
         fault_rate=fault_rate,
         expire_after=expire_after,
         tls=tls,
+        locale=locale,
     )
     lab = Lab(config).start()
     stop = threading.Event()
