@@ -28,6 +28,7 @@ from crmsec.errors import EvidenceError, ProfileError, Reason, TargetError
 from crmsec.evidence import EvidenceItem, EvidenceSnapshot, timestamp, utc_now, validate_snapshot
 from crmsec.plugin import CHECK_STATUSES, CheckSpec, Dimension, Evidence, Finding, JsonValue, Severity, Status
 from crmsec.profiles import Profile, Waiver, select_checks
+from crmsec.redaction import Identities
 from crmsec.registry import Catalogue, PackInfo
 from crmsec.report.build import BuildInputs, GateOptions, build_report, fingerprint
 from crmsec.report.model import EvidenceRef, FindingRecord, Report
@@ -67,13 +68,19 @@ async def collect(
     client: httpx.AsyncClient | None = None,
     keys: Sequence[str] = (),
     clock: Callable[[], str] | None = None,
+    identities: Identities = Identities.MASKED,
 ) -> EvidenceSnapshot:
     """Collect evidence from the target through its platform's connector.
 
+    Account identifiers are masked as they enter evidence unless `identities` is `shown` (see `Recorder`).
     Raises TargetError when the target is unusable or nothing at all could be collected.
     """
     connector = load_connector(target.platform)
-    recorder = Recorder(requested=keys) if clock is None else Recorder(requested=keys, clock=clock)
+    recorder = (
+        Recorder(requested=keys, identities=identities)
+        if clock is None
+        else Recorder(requested=keys, clock=clock, identities=identities)
+    )
     if client is None:
         from crmsec.connectors.http import make_client
 

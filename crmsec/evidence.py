@@ -16,6 +16,7 @@ from crmsec import documents
 from crmsec.canonical import digest
 from crmsec.errors import EvidenceFileError, Reason
 from crmsec.plugin import JsonValue
+from crmsec.redaction import Identities
 
 SCHEMA_VERSION = "1"
 
@@ -92,6 +93,9 @@ class SnapshotMetadata:
     tool_version: str
     api_calls: int = 0
     notes: tuple[str, ...] = ()
+    identities: Identities = Identities.SHOWN
+    """`masked` when the connector pseudonymised account identifiers (the default of `crmsec collect`); `shown`
+    for `--show-identities`, fixtures, and files written before crmsec recorded it (they held raw usernames)."""
 
     def to_json(self) -> dict[str, JsonValue]:
         """The metadata's JSON form."""
@@ -106,6 +110,7 @@ class SnapshotMetadata:
             "connector_version": self.connector_version,
             "api_calls": self.api_calls,
             "notes": list(self.notes),
+            "identities": str(self.identities),
         }
 
 
@@ -154,6 +159,7 @@ def snapshot_from_json(document: Any, *, where: str = "evidence") -> EvidenceSna
         tool_version=meta["tool_version"],
         api_calls=meta["api_calls"],
         notes=tuple(meta.get("notes", ())),
+        identities=Identities(meta.get("identities", Identities.SHOWN)),
     )
     items = {key: _item_from_json(key, raw, where=where) for key, raw in document["items"].items()}
     return EvidenceSnapshot(metadata, items)

@@ -1,6 +1,9 @@
 """Redaction at the edges: PII masking, header and URL scrubbing, and a logging filter.
 
 - `mask(value, category)` masks one value (`j***@e***.com`, `+86 138****5678`); see `crmsec.pii.masking`.
+- `mask_identity(username)` pseudonymises an account identifier (`j***@e***.com#5df387fd`), and
+  `mask_identities(key, value)` applies it to the identity fields of one evidence value (`IDENTITY_FIELDS`);
+  see `crmsec.pii.identities`.
 - `scrub_headers(headers)` replaces credential-bearing header values with `***`.
 - `scrub_url(url)` drops URL user-info and the values of token-bearing query parameters.
 - `RedactingFilter` applies both to log records (message and arguments) before any handler sees them.
@@ -11,8 +14,11 @@ from __future__ import annotations
 import logging
 import re
 from collections.abc import Iterable, Mapping
+from enum import StrEnum
+from typing import TypeVar, cast
 from urllib.parse import urlsplit, urlunsplit
 
+from crmsec.pii.identities import mask_identity
 from crmsec.pii.masking import mask
 
 REDACTED = "***"
@@ -53,7 +59,60 @@ _KEY_VALUE = re.compile(
     r"(\s*[=:]\s*)([^\s&\"',;}]+)"
 )
 
-__all__ = ["REDACTED", "RedactingFilter", "mask", "scrub_headers", "scrub_text", "scrub_url"]
+__all__ = [
+    "IDENTITY_FIELDS",
+    "REDACTED",
+    "Identities",
+    "RedactingFilter",
+    "mask",
+    "mask_identities",
+    "mask_identity",
+    "scrub_headers",
+    "scrub_text",
+    "scrub_url",
+]
+
+Value = TypeVar("Value")
+
+
+class Identities(StrEnum):
+    """Whether evidence and reports hold account identifiers masked (the default) or as the CRM shows them."""
+
+    MASKED = "masked"
+    SHOWN = "shown"
+
+
+IDENTITY_FIELDS: Mapping[str, Mapping[str, bool]] = {
+    "identity.users": {"username": True, "id": False},
+    "integrations.api_keys": {"owner": True},
+    "integrations.oauth_tokens": {"user": False},
+}
+"""Evidence key -> identity field of its records -> True to mask every value, False only e-mail-form ones
+(a user id such as Salesforce's `005...` is no personal data and stays as it is; an id or token user in
+e-mail form is masked like the username, so the two keys still join).
+Display names (`identity.users.name`) are not listed: connectors always mask them with `mask()`."""
+
+
+def mask_identities(key: str, value: Value) -> Value:
+    """`value` of evidence `key` with its identity fields pseudonymised by `mask_identity`; other keys as they are.
+
+    The same username masks to the same text in every key, so joins between keys still work.
+    """
+    fields = IDENTITY_FIELDS.get(key)
+    if fields is None or not isinstance(value, list):
+        return value
+    return cast("Value", [_mask_record(record, fields) for record in value])
+
+
+def _mask_record(record: object, fields: Mapping[str, bool]) -> object:
+    if not isinstance(record, dict):
+        return record
+    masked = dict(record)
+    for name, always in fields.items():
+        found = masked.get(name)
+        if isinstance(found, str) and (always or "@" in found):
+            masked[name] = mask_identity(found)
+    return masked
 
 
 def secret_header(name: str) -> bool:

@@ -93,6 +93,16 @@ def target_options(function: F) -> F:
     )(function)
 
 
+def identities_option(function: F) -> F:
+    """--show-identities: keep usernames raw in evidence and reports (the auditor's internal copy)."""
+    return click.option(
+        "--show-identities",
+        is_flag=True,
+        help="Keep usernames and credential owners raw in evidence and reports, for the auditor's internal copy "
+        "(default: masked as j***@e***.com#<hash>; the report records which). Display names stay masked.",
+    )(function)
+
+
 def evaluation_options(function: F) -> F:
     """--profile, plugins, gating, outputs and signing: everything after the snapshot."""
     return _stack(

@@ -21,6 +21,7 @@ from crmsec.errors import InputError
 from crmsec.evidence import EvidenceSnapshot, save_snapshot
 from crmsec.plugin import JsonValue, Status
 from crmsec.profiles import load_profile
+from crmsec.redaction import Identities
 from crmsec.registry import load_catalogue
 from crmsec.report.build import GateOptions
 from crmsec.report.diff import history_points
@@ -36,6 +37,10 @@ from crmsec.target import (
 )
 
 FAILING = {Status.FAIL, Status.WARN, Status.ERROR}
+SHOWN_IDENTITIES_WARNING = (
+    "crmsec: --show-identities: usernames are kept raw in this evidence and its reports (marked "
+    "'identities: shown'); keep this copy internal"
+)
 
 
 @dataclass(frozen=True, slots=True)
@@ -99,15 +104,21 @@ def build_target(
     )
 
 
-def collect_snapshot(target: Target, *, quiet: bool) -> tuple[EvidenceSnapshot, float]:
-    """Collect evidence from the target (exit 3 on failure via TargetError) and time it."""
+def collect_snapshot(target: Target, *, quiet: bool, show_identities: bool = False) -> tuple[EvidenceSnapshot, float]:
+    """Collect evidence from the target (exit 3 on failure via TargetError) and time it.
+
+    Usernames are masked unless `show_identities`; then a warning (unless `quiet`) says this copy holds them raw.
+    """
+    identities = Identities.SHOWN if show_identities else Identities.MASKED
     progress = console.Progress(enabled=not quiet)
     progress.update(f"collecting evidence from {target.url} ...")
     started = time.perf_counter()
     try:
-        snapshot = anyio.run(lambda: engine.collect(target))
+        snapshot = anyio.run(lambda: engine.collect(target, identities=identities))
     finally:
         progress.close()
+    if show_identities and not quiet:
+        console.err(SHOWN_IDENTITIES_WARNING)
     return snapshot, round(time.perf_counter() - started, 3)
 
 

@@ -18,6 +18,7 @@ from crmsec import __version__
 from crmsec.errors import ConnectorError, Reason
 from crmsec.evidence import EvidenceItem, EvidenceSnapshot, SnapshotMetadata, timestamp, utc_now
 from crmsec.plugin import JsonValue
+from crmsec.redaction import Identities, mask_identities
 from crmsec.target import Target
 
 Clock = Callable[[], str]
@@ -32,13 +33,22 @@ class Recorder:
     """Collects evidence items during one collection, then builds the snapshot.
 
     Keys recorded twice keep the last record. `requested` restricts what is kept to the keys a caller
-    asked for (empty means everything).
+    asked for (empty means everything). Unless `identities` is `shown`, account identifiers (the fields of
+    `crmsec.redaction.IDENTITY_FIELDS`) are pseudonymised here, before they enter evidence, whatever the
+    connector: evidence then cannot be unmasked, not even by `crmsec evaluate`.
     """
 
-    def __init__(self, *, clock: Clock = default_clock, requested: Sequence[str] = ()) -> None:
+    def __init__(
+        self,
+        *,
+        clock: Clock = default_clock,
+        requested: Sequence[str] = (),
+        identities: Identities = Identities.MASKED,
+    ) -> None:
         self._clock = clock
         self._items: dict[str, EvidenceItem] = {}
         self._requested = frozenset(requested)
+        self.identities = identities
         self.api_calls = 0
         self.notes: list[str] = []
 
@@ -49,6 +59,8 @@ class Recorder:
     def add(self, key: str, value: JsonValue, *, source: str) -> None:
         """Record a collected value."""
         if self.wants(key):
+            if self.identities is Identities.MASKED:
+                value = mask_identities(key, value)
             self._items[key] = EvidenceItem.of_value(key, value, source=source, collected_at=self._clock())
 
     def fail(self, key: str, reason: Reason, message: str, *, source: str) -> None:
@@ -80,6 +92,7 @@ class Recorder:
             tool_version=__version__,
             api_calls=self.api_calls,
             notes=tuple(self.notes),
+            identities=self.identities,
         )
         return EvidenceSnapshot(metadata, dict(self._items))
 

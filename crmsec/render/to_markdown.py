@@ -109,6 +109,7 @@ def context(report: Report, previous: Report | None = None) -> dict[str, Any]:
             "url": report.target.get("url", ""),
             "profile": report.profile.get("name", ""),
             "generated_at": report.generated_at,
+            "identities": view.identities_note(report),
         },
         "scores": {
             "overall_text": number_text(report.scores.overall),

@@ -221,6 +221,7 @@ def _run_properties(report: Report) -> dict[str, Any]:
         "gate": {"passed": report.gate.get("passed"), "reasons": report.gate.get("reasons")},
         "coverage": dict(report.coverage),
         "evidenceSha256": report.evidence.get("sha256"),
+        "identities": report.evidence.get("identities"),
         "failingBySeverity": dict(view.severity_counts(report.findings)),
     }
 

@@ -77,6 +77,18 @@ CONTROL_LABELS: Mapping[str, str] = {
 }
 
 
+IDENTITY_NOTES: Mapping[str, str] = {
+    "masked": "masked (usernames pseudonymised)",
+    "shown": "shown (raw usernames: the auditor's internal copy, do not share)",
+}
+
+
+def identities_note(report: Report) -> str:
+    """Which copy the reader holds: usernames masked, or shown raw (`--show-identities`)."""
+    value = report.evidence.get("identities")
+    return IDENTITY_NOTES.get(str(value), "not recorded (report from an earlier crmsec)")
+
+
 def dimension_label(name: str | None) -> str:
     """A reader's name for a dimension (or for the plugin group when there is none)."""
     if name is None or name == PLUGINS_GROUP:

@@ -133,6 +133,7 @@ def build_report(
             "errors": errors_in_evidence,
             "connector": f"{snapshot.metadata.connector} {snapshot.metadata.connector_version}",
             "notes": list(snapshot.metadata.notes),
+            "identities": str(snapshot.metadata.identities),
         },
         generated_at=inputs.generated_at,
         checks=tuple(spec.metadata() for spec in inputs.checks),

@@ -21,6 +21,7 @@ from crmsec.connectors.bottlecrm.probes import KNOWN_DEFAULT_KEYS, Identity, for
 from crmsec.connectors.http import make_client
 from crmsec.errors import InputError, Reason, TargetError
 from crmsec.evidence import EvidenceSnapshot
+from crmsec.redaction import Identities, mask_identity
 from crmsec.target import Secret, Target
 
 BASE = "http://bottle.example.test"
@@ -148,10 +149,12 @@ def mock_bottlecrm(
                                           else httpx.Response(404))  # fmt: skip
 
 
-async def collect(options: dict[str, str] | None = None, *, secret: str = TOKEN) -> EvidenceSnapshot:
+async def collect(
+    options: dict[str, str] | None = None, *, secret: str = TOKEN, identities: Identities = Identities.MASKED
+) -> EvidenceSnapshot:
     """Run the connector with the real client factory (respx intercepts the transport)."""
     target = Target(platform="bottlecrm", url=BASE, secret=Secret(secret), options=options or {})
-    recorder = Recorder(clock=lambda: "2026-11-23T00:00:00Z")
+    recorder = Recorder(clock=lambda: "2026-11-23T00:00:00Z", identities=identities)
     async with make_client(target) as client:
         await BottleCrmConnector().collect(target, client, recorder)
     return recorder.build(target, connector="BottleCrmConnector", connector_version="test")
@@ -172,11 +175,11 @@ async def test_careful_server_gives_normalised_evidence() -> None:
         snapshot = await collect({"auth": "jwt"})
     found = values(snapshot)
     assert found["org.info"]["id"] == ORG_ID and found["org.info"]["created_at"] == "2026-01-01T00:00:00Z"
-    users = {user["username"]: user for user in found["identity.users"]}
-    assert users["li.wei@example.com"]["is_admin"] is True
-    assert users["li.wei@example.com"]["last_login_at"] == "2026-11-20T08:00:00Z"
-    assert users["sales.rep@example.com"]["is_admin"] is False and users["sales.rep@example.com"]["permissions"] == []
-    assert users["gone@example.com"]["active"] is False
+    users = {user["username"]: user for user in found["identity.users"]}  # masked at the recorder: see below
+    admin, rep = users[mask_identity("li.wei@example.com")], users[mask_identity("sales.rep@example.com")]
+    assert admin["is_admin"] is True and admin["last_login_at"] == "2026-11-20T08:00:00Z"
+    assert rep["is_admin"] is False and rep["permissions"] == []
+    assert users[mask_identity("gone@example.com")]["active"] is False
     legacy, org_key = found["integrations.api_keys"]
     assert (legacy["name"], legacy["scopes"], legacy["expires_at"]) == ("legacy-sync", ["*"], None)
     assert org_key["kind"] == "org_api_key" and org_key["active"] is False
@@ -190,6 +193,24 @@ async def test_careful_server_gives_normalised_evidence() -> None:
     assert snapshot.items["auth.mfa"].error is not None
     assert snapshot.items["auth.mfa"].error.reason is Reason.NOT_SUPPORTED
     assert found["stability.api"]["requests"] == snapshot.metadata.api_calls
+
+
+@pytest.mark.anyio
+@pytest.mark.parametrize("identities", list(Identities))
+async def test_usernames_and_token_owners_are_masked_unless_shown(identities: Identities) -> None:
+    """The canary approach: member e-mails and the token owner's name appear raw only with `shown`."""
+    with respx.mock(base_url=BASE, assert_all_called=False) as router:
+        mock_bottlecrm(router)
+        snapshot = await collect({"auth": "jwt"}, identities=identities)
+    document = snapshot.to_bytes().decode()
+    canaries = ("li.wei", "sales.rep@example.com", "gone@example.com")
+    assert snapshot.metadata.identities is identities
+    assert snapshot.to_json()["metadata"]["identities"] == str(identities)
+    if identities is Identities.MASKED:
+        assert [canary for canary in canaries if canary in document] == []
+        assert values(snapshot)["integrations.api_keys"][0]["owner"] == mask_identity("li.wei")
+    else:
+        assert all(canary in document for canary in canaries)
 
 
 @pytest.mark.anyio
@@ -271,8 +292,8 @@ async def test_users_and_audit_log_are_paginated(monkeypatch: pytest.MonkeyPatch
         router.get(path="/api/users/").mock(side_effect=users_page)
         snapshot = await collect({"auth": "jwt"})
     assert [user["username"] for user in values(snapshot)["identity.users"]] == [
-        "a.one@example.com",
-        "b.two@example.com",
+        mask_identity("a.one@example.com"),
+        mask_identity("b.two@example.com"),
     ]
     assert offsets[:2] == ["1:0", "1:1"]
     audit = values(snapshot)["audit.settings"]["audit_log"]

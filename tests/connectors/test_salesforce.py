@@ -13,13 +13,17 @@ from crmsec.connectors.base import Recorder
 from crmsec.connectors.http import make_client
 from crmsec.connectors.salesforce import SalesforceConnector
 from crmsec.errors import Reason, TargetError
+from crmsec.redaction import mask_identity
 from crmsec.target import Secret, Target
 
 BASE = "https://org.example.test"
 EMPTY_SOAP = (
     b'<?xml version="1.0"?><soapenv:Envelope xmlns:soapenv="http://schemas.xmlsoap.org/soap/envelope/">'
-    b"<soapenv:Body><readMetadataResponse><result/></readMetadataResponse></soapenv:Body></soapenv:Envelope>"
+    b"<soapenv:Body><readMetadataResponse><result><records><fullName>Security</fullName></records></result>"
+    b"</readMetadataResponse></soapenv:Body></soapenv:Envelope>"
 )
+"""Every readMetadata answers a SecuritySettings record without settings (identity.users needs one to say
+whether the org requires MFA; a missing one is an error); other metadata types ignore it."""
 USER = {
     "attributes": {"type": "User"},
     "Id": "005A",
@@ -115,7 +119,8 @@ async def test_users_are_paged_through_next_records_url() -> None:
 
     recorder = await run(fake_org(users))
     value = item(recorder, "identity.users").value
-    assert [user["username"] for user in value] == ["a@example.test", "b@example.test"]
+    assert [user["id"] for user in value] == ["005A", "005B"]  # ids join as they are; usernames are masked
+    assert [user["username"] for user in value] == [mask_identity("a@example.test"), mask_identity("b@example.test")]
     assert value[0]["name"] != "Ann Admin"  # masked
 
 

@@ -7,7 +7,7 @@ from pathlib import Path
 import click
 
 from crmsec.cli import console
-from crmsec.cli.options import ExitCode
+from crmsec.cli.options import ExitCode, identities_option
 from crmsec.cli.pipeline import RunSettings, collect_snapshot, evaluate_and_write
 from crmsec.lab import SCENARIOS, LabConfig, start_lab
 from crmsec.signing import generate_keypair, public_key_path
@@ -31,13 +31,16 @@ def _demo_inputs() -> Path | None:
 @click.option("--profile", default="baseline", show_default=True, help="Built-in profile name or YAML file.")
 @click.option("--format", "formats", default=None, help="Formats to render (default: all but pdf).")
 @click.option("--quiet", "-q", is_flag=True, help="Print only errors.")
-def command(out_dir: Path, scenario: str, users: int, profile: str, formats: str | None, quiet: bool) -> int:
+@identities_option
+def command(
+    out_dir: Path, scenario: str, users: int, profile: str, formats: str | None, quiet: bool, show_identities: bool
+) -> int:
     """Run the demo."""
     with start_lab(LabConfig(scenario=scenario, users=users)) as lab:
         target = Target(platform="salesforce", url=lab.url, secret=Secret(lab.token), ca_bundle=Path(lab.ca_bundle))
         if not quiet:
             console.err(f"crmsec demo: lab '{scenario}' with {users} users at {lab.url} (throwaway CA, real TLS)")
-        snapshot, seconds = collect_snapshot(target, quiet=quiet)
+        snapshot, seconds = collect_snapshot(target, quiet=quiet, show_identities=show_identities)
     out_dir.mkdir(parents=True, exist_ok=True)
     key = out_dir / "demo-signing-key"
     generate_keypair(key, passphrase=None, force=True)

@@ -6,7 +6,7 @@ from typing import Any
 
 import click
 
-from crmsec.cli.options import EXIT_CODES_HELP, evaluation_options, target_options
+from crmsec.cli.options import EXIT_CODES_HELP, evaluation_options, identities_option, target_options
 from crmsec.cli.pipeline import RunSettings, build_target, collect_snapshot, evaluate_and_write
 
 
@@ -36,6 +36,7 @@ def settings_from(arguments: dict[str, Any]) -> RunSettings:
     name="scan", help=f"Collect evidence from a CRM, evaluate it and write the report bundle.\n\n{EXIT_CODES_HELP}"
 )
 @target_options
+@identities_option
 @evaluation_options
 def command(**arguments: Any) -> int:
     """Scan a target end to end."""
@@ -50,5 +51,5 @@ def command(**arguments: Any) -> int:
         allow_insecure_http=arguments["allow_insecure_http"],
     )
     settings = settings_from(arguments)
-    snapshot, seconds = collect_snapshot(target, quiet=settings.quiet)
+    snapshot, seconds = collect_snapshot(target, quiet=settings.quiet, show_identities=arguments["show_identities"])
     return evaluate_and_write(snapshot, settings, collect_seconds=seconds)
