@@ -32,8 +32,18 @@ from crmsec.plugin import Dimension, Evidence, EvidenceError, Finding, JsonValue
     },
 )
 def cookie_flags(evidence: Evidence, *, http_only_exempt: list[str]) -> list[Finding]:
-    """Per cookie: FAIL without Secure or (unless exempt) HttpOnly, WARN without SameSite or with None."""
+    """Per cookie: FAIL without Secure or (unless exempt) HttpOnly, WARN without SameSite or with None.
+
+    MANUAL when the probe's answer does not describe the target (another origin answered).
+    """
     probe = evidence.mapping("http.probe")
+    if probe.get("describes_target") is False:
+        url = str(probe.get("url"))
+        message = (
+            f"The probe ended at {url}, not on the target's own origin; the target's cookies are unknown: "
+            "check them by hand or scan the final URL."
+        )
+        return [Finding(Status.MANUAL, resource=url, message=message)]
     cookies = probe.get("cookies")
     if not isinstance(cookies, list) or not all(isinstance(cookie, dict) for cookie in cookies):
         raise EvidenceError("http.probe lacks a list of cookies")

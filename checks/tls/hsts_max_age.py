@@ -32,11 +32,20 @@ from crmsec.plugin import Dimension, Evidence, EvidenceError, Finding, JsonValue
     },
 )
 def hsts_max_age(evidence: Evidence, *, min_max_age: int, require_include_subdomains: bool) -> list[Finding]:
-    """FAIL without HSTS, with max-age under min_max_age, or without includeSubDomains when required."""
+    """FAIL without HSTS, with max-age under min_max_age, or without includeSubDomains when required.
+
+    MANUAL when the probe's answer does not describe the target (another origin answered): unknown.
+    """
     probe = evidence.mapping("http.probe")
     url = probe.get("url")
     if not isinstance(url, str) or "hsts" not in probe:
         raise EvidenceError("http.probe lacks url or hsts")
+    if probe.get("describes_target") is False:
+        message = (
+            f"The probe ended at {url}, not on the target's own origin; whether the target sends "
+            "Strict-Transport-Security is unknown: check its responses by hand or scan the final URL."
+        )
+        return [_finding(Status.MANUAL, url, message, {"hsts": None, "min_max_age": min_max_age})]
     hsts = probe.get("hsts")
     details: dict[str, JsonValue] = {"hsts": hsts, "min_max_age": min_max_age}
     if not url.lower().startswith("https://"):

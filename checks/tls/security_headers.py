@@ -3,6 +3,7 @@
 from crmsec.plugin import Dimension, Evidence, EvidenceError, Finding, JsonValue, Severity, Status, check
 
 UNSAFE_SCRIPT_SOURCES = ("'unsafe-eval'", "*")
+HEADERS = ("content-security-policy", "x-frame-options", "x-content-type-options", "referrer-policy")
 NONCE_OR_HASH = ("'nonce-", "'sha256-", "'sha384-", "'sha512-", "'strict-dynamic'")
 
 
@@ -38,8 +39,13 @@ NONCE_OR_HASH = ("'nonce-", "'sha256-", "'sha384-", "'sha512-", "'strict-dynamic
     },
 )
 def security_headers(evidence: Evidence, *, weak_referrer_policies: list[str]) -> list[Finding]:
-    """One finding each for CSP, frame protection, X-Content-Type-Options and Referrer-Policy."""
+    """One finding each for CSP, frame protection, X-Content-Type-Options and Referrer-Policy.
+
+    All four are MANUAL when the probe's answer does not describe the target (another origin answered).
+    """
     probe = evidence.mapping("http.probe")
+    if probe.get("describes_target") is False:
+        return [_unknown(name, probe.get("url")) for name in HEADERS]
     headers = probe.get("headers")
     if not isinstance(headers, dict):
         raise EvidenceError("http.probe lacks a headers object")
@@ -54,6 +60,14 @@ def security_headers(evidence: Evidence, *, weak_referrer_policies: list[str]) -
 
 def _finding(status: Status, header: str, message: str, value: JsonValue) -> Finding:
     return Finding(status, resource=f"header:{header}", message=message, details={"value": value})
+
+
+def _unknown(header: str, url: JsonValue) -> Finding:
+    message = (
+        f"The probe ended at {url}, not on the target's own origin; whether the target sends {header} "
+        "is unknown: check its pages by hand or scan the final URL."
+    )
+    return _finding(Status.MANUAL, header, message, None)
 
 
 def _directives(value: str) -> dict[str, list[str]]:

@@ -93,7 +93,11 @@ def _percentile(ordered: list[float], share: float) -> float | None:
 
 @dataclass(frozen=True, slots=True)
 class HttpResponse:
-    """A fully read response: status, headers, body bytes (within the cap) and final URL."""
+    """A fully read response: status, headers, body bytes (within the cap) and final URL.
+
+    `requested_url` is where the logical request started, before any redirect (`connectors.http.request`
+    sets it; empty for a bare `send_once`).
+    """
 
     status: int
     headers: httpx.Headers
@@ -101,6 +105,7 @@ class HttpResponse:
     url: str
     endpoint: str
     elapsed_ms: float = 0.0
+    requested_url: str = ""
 
     def json(self) -> Any:
         """The body parsed as JSON, with lone surrogates replaced by U+FFFD (`without_lone_surrogates`).

@@ -8,7 +8,8 @@ timeouts, no automatic redirects) and sends through `request`, which:
 - retries 429, 5xx, connection failures and (for idempotent requests) broken reads, with exponential
   backoff that honours `Retry-After` up to a ceiling, see `connectors.retry`;
 - follows redirects itself: a hop to another origin drops `Authorization`, `Cookie` and every header the
-  auth flow marks secret (and the auth flow itself), and a hop from https to http is refused;
+  auth flow marks secret (and the auth flow itself), and a hop from https to http is refused; a caller's
+  `follow` predicate may stop at a redirect (the web probes stay on the target's site this way);
 - maps httpx and ssl exceptions once (in `connectors.exchange`) to `ConnectorError` / `TargetError` with
   `endpoint` = method + path (never the query string, never a token), and final statuses here;
 - feeds `ApiStats` (evidence key `stability.api`) and counts API calls on the `Recorder`.
@@ -19,6 +20,7 @@ The names of `exchange` and `retry` that connectors use are importable from here
 from __future__ import annotations
 
 import asyncio
+import dataclasses
 import functools
 import logging
 import ssl
@@ -64,6 +66,7 @@ __all__ = [
     "ErrorClassifier",
     "HttpResponse",
     "MiB",
+    "RedirectFilter",
     "RetryPolicy",
     "Sleeper",
     "endpoint_of",
@@ -83,6 +86,8 @@ DEFAULT_MAX_CONNECTIONS = 16
 
 ErrorClassifier = Callable[[int, bytes], Reason | None]
 """Maps (status, capped error body) to a reason, e.g. Salesforce's 403 REQUEST_LIMIT_EXCEEDED."""
+RedirectFilter = Callable[[httpx.URL], bool]
+"""Whether to follow a redirect to this URL; when False, the redirect response itself is returned."""
 
 
 def make_client(target: Target, *, timeout: float = 30.0, max_connections: int | None = None) -> httpx.AsyncClient:
@@ -161,6 +166,7 @@ async def request(
     secret_headers: Collection[str] = (),
     idempotent: bool | None = None,
     classify_error: ErrorClassifier | None = None,
+    follow: RedirectFilter | None = None,
 ) -> HttpResponse:
     """Send one logical request (retries and redirects included) and return the fully read response.
 
@@ -169,6 +175,7 @@ async def request(
     connection/TLS failures, raise `TargetError`). `secret_headers` names extra headers to drop on a
     cross-origin redirect, besides Authorization, Cookie and the auth flow's `secret_headers`.
     `idempotent` (default: by method) allows retrying a request whose answer broke off mid-way.
+    `follow` (default: every redirect) decides per redirect target; a redirect it refuses is returned.
     """
     policy = policy or RetryPolicy()
     flow_secrets = getattr(auth if auth is not None else client.auth, "secret_headers", ())
@@ -195,8 +202,12 @@ async def request(
                 idempotent=safe,
             )
             if response.status not in REDIRECT_STATUSES or response.status in accept:
-                return _final(response, accept=accept, stats=stats, classify_error=classify_error)
-            _follow(hop, response)
+                return _final(response, url, accept=accept, stats=stats, classify_error=classify_error)
+            following = _redirect_target(hop, response)
+            if follow is not None and not follow(following):
+                logger.debug("%s: redirect to another site not followed", hop.endpoint)
+                return _final(response, url, accept=accept, stats=stats, classify_error=classify_error)
+            _follow(hop, response, following)
         raise ConnectorError(
             f"{endpoint_of(method, url)}: more than {MAX_REDIRECTS} redirects",
             endpoint=endpoint_of(method, url),
@@ -210,6 +221,7 @@ async def request(
 
 def _final(
     response: HttpResponse,
+    requested_url: str,
     *,
     accept: Collection[int],
     stats: ApiStats | None,
@@ -218,7 +230,7 @@ def _final(
     if response.status < 400 or response.status in accept:
         if stats is not None:
             stats.succeeded()
-        return response
+        return dataclasses.replace(response, requested_url=requested_url)
     reason = classify_error(response.status, response.content) if classify_error else None
     raise _status_error(response, reason=reason, authenticated=bool(stats and stats.successes))
 
@@ -247,15 +259,24 @@ def _status_error(response: HttpResponse, *, reason: Reason | None, authenticate
     return ConnectorError(f"{endpoint}: HTTP {response.status}", endpoint=endpoint, reason=reason)
 
 
-def _follow(hop: Hop, response: HttpResponse) -> None:
-    """Point `hop` at the redirect target, dropping what must not cross origins."""
+def _redirect_target(hop: Hop, response: HttpResponse) -> httpx.URL:
+    """The absolute URL a redirect points at; a redirect without a usable Location is malformed."""
     location = response.headers.get("location")
     endpoint = hop.endpoint
+    unusable = ConnectorError(
+        f"{endpoint}: redirect without a usable Location", endpoint=endpoint, reason=Reason.MALFORMED_RESPONSE
+    )
     if not location:
-        raise ConnectorError(
-            f"{endpoint}: redirect without a Location", endpoint=endpoint, reason=Reason.MALFORMED_RESPONSE
-        )
-    target = httpx.URL(urljoin(str(hop.url), location))
+        raise unusable
+    try:
+        return httpx.URL(urljoin(str(hop.url), location))
+    except (httpx.InvalidURL, ValueError) as error:
+        raise unusable from error
+
+
+def _follow(hop: Hop, response: HttpResponse, target: httpx.URL) -> None:
+    """Point `hop` at the redirect target, dropping what must not cross origins."""
+    endpoint = hop.endpoint
     if hop.url.scheme == "https" and target.scheme != "https":
         raise ConnectorError(
             f"{endpoint}: refused a redirect from https to {target.scheme or 'a non-https URL'}",

@@ -5,6 +5,8 @@ misconfigured host, so the checks report ERROR with the reason):
 
 - `tls.scan` (https targets only), through `crmsec.connectors.tls`;
 - `http.probe`: one GET of the target URL (redirects followed by `connectors.http`), see `probe_http`;
+  `describes_target` is false, and `headers`, `cookies` and `hsts` are `null` (unknown), when the answer
+  came from another origin or is a redirect to another site that was not followed;
 - `stability.api`: requests, errors and latency of those probes (`connectors.http.ApiStats`);
 - every other platform-neutral key as an error `not_supported` (`INVISIBLE_KEYS`), so checks that need an
   authenticated view read NOT_APPLICABLE for a web scan instead of ERROR;
@@ -16,6 +18,12 @@ misconfigured host, so the checks report ERROR with the reason):
 Requests are few (three GETs plus redirects) and harmless. No response body, cookie value or query string
 enters the evidence: `headers` keeps only an allow-list of security-relevant headers, and `cookies` only the
 name and flags of each Set-Cookie. `same_site` is `"strict"`, `"lax"`, `"none"` or `null` when absent.
+
+Whose answer is it? Only an answer from the target's own origin describes the target (an `http://` target
+upgraded to `https://` on the same host and default port counts as its own). Anything another origin
+answered leaves the facts drawn from it unknown (`null`), never "fine". Redirects are followed only within
+the target's site, its registrable domain by the simple rule of `connectors.sites`. The option
+`follow_offsite_redirects=true` follows every redirect (facts from other origins stay unknown anyway).
 """
 
 from __future__ import annotations
@@ -31,9 +39,18 @@ import httpx
 
 from crmsec import __version__
 from crmsec.connectors.base import Recorder
-from crmsec.connectors.http import ApiStats, HttpResponse, RetryPolicy, Sleeper, request
+from crmsec.connectors.http import (
+    REDIRECT_STATUSES,
+    ApiStats,
+    HttpResponse,
+    RedirectFilter,
+    RetryPolicy,
+    Sleeper,
+    request,
+)
+from crmsec.connectors.sites import within_site
 from crmsec.connectors.tls import record_tls_scan
-from crmsec.errors import ConnectorError, Reason
+from crmsec.errors import ConnectorError, InputError, Reason
 from crmsec.plugin import JsonValue
 from crmsec.target import Target
 
@@ -71,6 +88,7 @@ DEBUG_MARKERS: Final = (
     b"<title>Action Controller: Exception caught</title>",  # Rails
 )
 _ACCEPT_ANY_STATUS: Final = range(400, 600)
+FOLLOW_OFFSITE_OPTION: Final = "follow_offsite_redirects"
 INVISIBLE_KEYS: Final = (
     "org.info",
     "identity.users",
@@ -160,17 +178,43 @@ def _public_url(url: str) -> str:
     return urlunsplit((parts.scheme, netloc, parts.path or "/", "", ""))
 
 
+def describes_target(response: HttpResponse) -> bool:
+    """True when `response` speaks for the URL that was requested.
+
+    That is: it came from the same origin (or from the same host, upgraded from http to https on the
+    default ports) and it is not a redirect left unfollowed.
+    """
+    if response.status in REDIRECT_STATUSES:
+        return False
+    requested = urlsplit(response.requested_url or response.url)
+    final = urlsplit(response.url)
+    if (final.scheme, final.hostname, final.port) == (requested.scheme, requested.hostname, requested.port):
+        return True
+    upgraded = requested.scheme == "http" and requested.port in (None, 80) and final.port in (None, 443)
+    return upgraded and final.scheme == "https" and final.hostname == requested.hostname
+
+
 def probe_value(response: HttpResponse) -> dict[str, JsonValue]:
-    """The `http.probe` evidence value for a response (see the module docstring)."""
-    strict = response.headers.get_list("strict-transport-security")
-    cookies = [parse_set_cookie(value) for value in response.headers.get_list("set-cookie")]
-    return {
+    """The `http.probe` evidence value for a response (see the module docstring).
+
+    Headers, cookies and HSTS are recorded only when the answer describes the target (`describes_target`);
+    otherwise they are `null`: what another origin sends says nothing about this one.
+    """
+    value: dict[str, JsonValue] = {
         "url": _public_url(response.url),
         "status": response.status,
-        "headers": _recorded_headers(response.headers),
-        "cookies": [cookie for cookie in cookies if cookie is not None],
-        "hsts": parse_hsts(strict[0]) if strict else None,  # RFC 6797 8.1: only the first header counts
+        "describes_target": describes_target(response),
+        "headers": None,
+        "cookies": None,
+        "hsts": None,
     }
+    if value["describes_target"]:
+        strict = response.headers.get_list("strict-transport-security")
+        cookies = [parse_set_cookie(item) for item in response.headers.get_list("set-cookie")]
+        value["headers"] = _recorded_headers(response.headers)
+        value["cookies"] = [cookie for cookie in cookies if cookie is not None]
+        value["hsts"] = parse_hsts(strict[0]) if strict else None  # RFC 6797 8.1: only the first header counts
+    return value
 
 
 async def probe_http(
@@ -180,11 +224,13 @@ async def probe_http(
     stats: ApiStats | None = None,
     policy: RetryPolicy | None = None,
     sleeper: Sleeper = asyncio.sleep,
+    follow_offsite: bool = False,
 ) -> tuple[dict[str, JsonValue], HttpResponse]:
     """GET `url` (any status accepted) and return the `http.probe` value with the response it came from.
 
-    Raises `ConnectorError` (or `TargetError`) from `connectors.http` when no answer arrives, after the
-    retries of `policy`.
+    Redirects are followed within the site of `url` only (`within_site`) unless `follow_offsite`. Raises
+    `ConnectorError` (or `TargetError`) from `connectors.http` when no answer arrives, after the retries
+    of `policy`.
     """
     response = await request(
         client,
@@ -196,6 +242,7 @@ async def probe_http(
         stats=stats,
         policy=policy,
         sleeper=sleeper,
+        follow=None if follow_offsite else within_site(url),
     )
     return probe_value(response), response
 
@@ -228,31 +275,34 @@ class WebConnector:
         for key in INVISIBLE_KEYS:
             recorder.fail(key, Reason.NOT_SUPPORTED, INVISIBLE_MESSAGE, source="web connector")
         parts = urlsplit(target.url)
+        offsite = _follow_offsite(target)  # a bad option is an input error before any request
         async with anyio.create_task_group() as group:
             if parts.scheme == "https":
                 port = parts.port or 443
                 group.start_soon(_record_tls, recorder, target.host, port, target)
-            group.start_soon(self._collect_http, target, client, recorder)
+            group.start_soon(self._collect_http, target, client, recorder, offsite)
 
-    async def _collect_http(self, target: Target, client: httpx.AsyncClient, recorder: Recorder) -> None:
+    async def _collect_http(self, target: Target, client: httpx.AsyncClient, recorder: Recorder, offsite: bool) -> None:
         stats = ApiStats(recorder)
         url = target.url if urlsplit(target.url).path else target.url + "/"
+        follow = None if offsite else within_site(url)
         try:
-            value, response = await probe_http(client, url, stats=stats, policy=self.policy, sleeper=self.sleeper)
+            value, response = await probe_http(
+                client, url, stats=stats, policy=self.policy, sleeper=self.sleeper, follow_offsite=offsite
+            )
         except ConnectorError as error:
             recorder.fail_from("http.probe", error)
             recorder.fail_from("platform.config", error)
             recorder.fail_from("stability.api", error)
             return
         recorder.add("http.probe", value, source=response.endpoint)
-        exposed = await self._admin_exposed(client, url, stats)
-        debug = await self._debug_page_shown(client, url, stats)
-        same_origin = _same_origin(response.url, url)
+        exposed = await self._admin_exposed(client, url, stats, follow)
+        debug = await self._debug_page_shown(client, url, stats, follow)
         config: dict[str, JsonValue] = {
             "debug_mode": debug,
             "secret_key_weak": None,
             # Headers of a page on another origin say nothing about this one: unknown, not "no".
-            "cors_allow_all_origins": _allows_any_origin(response.headers) if same_origin else None,
+            "cors_allow_all_origins": _allows_any_origin(response.headers) if describes_target(response) else None,
             "allowed_hosts_wildcard": None,
             "admin_interface_exposed": exposed,
             "server_banner": response.headers.get("server"),
@@ -261,29 +311,35 @@ class WebConnector:
         recorder.add("platform.config", config, source=sources)
         recorder.add("stability.api", stats.to_evidence(), source=sources)
 
-    async def _admin_exposed(self, client: httpx.AsyncClient, url: str, stats: ApiStats) -> bool | None:
+    async def _admin_exposed(
+        self, client: httpx.AsyncClient, url: str, stats: ApiStats, follow: RedirectFilter | None
+    ) -> bool | None:
         """True when an admin path answers 2xx; None when none of them could be fetched."""
         answered = False
         for path in self.admin_paths:
-            response = await self._get_quietly(client, _on_origin(url, path), stats)
-            if response is None or not _same_origin(response.url, url):
+            response = await self._get_quietly(client, _on_origin(url, path), stats, follow)
+            if response is None or not describes_target(response):
                 continue  # not fetched, or redirected elsewhere: this path tells nothing
             answered = True
             if 200 <= response.status < 300:
                 return True
         return False if answered else None
 
-    async def _debug_page_shown(self, client: httpx.AsyncClient, url: str, stats: ApiStats) -> bool | None:
+    async def _debug_page_shown(
+        self, client: httpx.AsyncClient, url: str, stats: ApiStats, follow: RedirectFilter | None
+    ) -> bool | None:
         """True when a missing page shows a framework's debug page; None when it could not be fetched."""
-        response = await self._get_quietly(client, _on_origin(url, MISSING_PATH), stats)
-        if response is None or not _same_origin(response.url, url):
+        response = await self._get_quietly(client, _on_origin(url, MISSING_PATH), stats, follow)
+        if response is None or not describes_target(response):
             return None
         if any(marker in response.content for marker in DEBUG_MARKERS):
             return True
         # Only an error answer for the missing page was really looked at; a redirect or a 200 was not.
         return False if response.status >= 400 else None
 
-    async def _get_quietly(self, client: httpx.AsyncClient, url: str, stats: ApiStats) -> HttpResponse | None:
+    async def _get_quietly(
+        self, client: httpx.AsyncClient, url: str, stats: ApiStats, follow: RedirectFilter | None
+    ) -> HttpResponse | None:
         try:
             return await request(
                 client,
@@ -294,6 +350,7 @@ class WebConnector:
                 stats=stats,
                 policy=self.policy,
                 sleeper=self.sleeper,
+                follow=follow,
             )
         except ConnectorError as error:
             logger.debug("%s: %s", error.endpoint, error.reason)
@@ -304,10 +361,11 @@ async def _record_tls(recorder: Recorder, host: str, port: int, target: Target) 
     await record_tls_scan(recorder, host, port, ca_bundle=target.ca_bundle)
 
 
-def _same_origin(first: str, second: str) -> bool:
-    """True when both URLs share scheme, host and port."""
-    one, two = urlsplit(first), urlsplit(second)
-    return (one.scheme, one.hostname, one.port) == (two.scheme, two.hostname, two.port)
+def _follow_offsite(target: Target) -> bool:
+    raw = target.options.get(FOLLOW_OFFSITE_OPTION, "false").strip().lower()
+    if raw in ("true", "false"):
+        return raw == "true"
+    raise InputError(f"option {FOLLOW_OFFSITE_OPTION}={raw!r}: expected true or false")
 
 
 def _on_origin(url: str, path: str) -> str:

@@ -193,3 +193,63 @@ def test_client_verifies_tls_and_never_follows_redirects() -> None:
     assert client.follow_redirects is False
     assert client.headers["User-Agent"].startswith("crmsec/")
     assert client.timeout.connect is not None and client.timeout.read is not None
+
+
+@pytest.mark.anyio
+@pytest.mark.parametrize(
+    "elsewhere",
+    ["https://other.example.test/x", "https://org.example.test:8443/x", "https://ORG.example.test.evil.test/x"],
+)
+async def test_the_clients_own_auth_never_signs_a_request_to_another_origin(elsewhere: str) -> None:
+    """Auth set on the client (not per request) is dropped too once a redirect leaves the origin."""
+    async with make_client(TARGET) as client:
+        client.auth = BearerAuth(Secret("s3cret"))
+        with respx.mock:
+            first = respx.get("https://org.example.test/r").mock(
+                return_value=httpx.Response(307, headers={"Location": elsewhere})
+            )
+            second = respx.get(elsewhere).mock(return_value=httpx.Response(200, json={}))
+            await request(client, "GET", "https://org.example.test/r")
+    assert first.calls.last.request.headers["authorization"] == "Bearer s3cret"
+    assert "authorization" not in second.calls.last.request.headers
+
+
+@pytest.mark.anyio
+async def test_a_redirect_the_filter_refuses_is_returned_not_followed() -> None:
+    async with make_client(TARGET) as client:
+        with respx.mock:
+            respx.get("https://org.example.test/r").mock(
+                return_value=httpx.Response(302, headers={"Location": "https://elsewhere.test/x"})
+            )
+            elsewhere = respx.get("https://elsewhere.test/x").mock(return_value=httpx.Response(200))
+            response = await request(
+                client, "GET", "https://org.example.test/r", follow=lambda url: url.host.endswith("example.test")
+            )
+    assert not elsewhere.called
+    assert (response.status, response.url, response.requested_url) == (
+        302,
+        "https://org.example.test/r",
+        "https://org.example.test/r",
+    )
+
+
+@pytest.mark.anyio
+async def test_the_final_response_knows_where_the_request_started() -> None:
+    async with make_client(TARGET) as client:
+        with respx.mock:
+            respx.get("https://org.example.test/r").mock(return_value=httpx.Response(301, headers={"Location": "/x"}))
+            respx.get("https://org.example.test/x").mock(return_value=httpx.Response(200))
+            response = await request(client, "GET", "https://org.example.test/r?q=1")
+    assert (response.url, response.requested_url) == ("https://org.example.test/x", "https://org.example.test/r?q=1")
+
+
+@pytest.mark.anyio
+@pytest.mark.parametrize("location", [None, "http://[bad"])
+async def test_a_redirect_without_a_usable_location_is_malformed(location: str | None) -> None:
+    headers = {"Location": location} if location else {}
+    async with make_client(TARGET) as client:
+        with respx.mock:
+            respx.get("https://org.example.test/r").mock(return_value=httpx.Response(302, headers=headers))
+            with pytest.raises(ConnectorError) as raised:
+                await request(client, "GET", "https://org.example.test/r")
+    assert raised.value.reason is Reason.MALFORMED_RESPONSE

@@ -13,8 +13,9 @@ from tls_servers import SERVER_BANNER, make_authority, serve_https
 from crmsec.connectors import load_connector
 from crmsec.connectors.base import Recorder
 from crmsec.connectors.http import make_client
+from crmsec.connectors.sites import registrable_domain
 from crmsec.connectors.web import INVISIBLE_KEYS, PROBE_ORIGIN, WebConnector, parse_hsts, parse_set_cookie
-from crmsec.errors import Reason
+from crmsec.errors import InputError, Reason
 from crmsec.evidence import EvidenceSnapshot
 from crmsec.plugin import Status
 from crmsec.target import Target
@@ -107,6 +108,7 @@ async def test_probe_records_headers_cookies_and_hsts_but_no_values() -> None:
     assert probe == {
         "url": f"{URL}/",
         "status": 200,
+        "describes_target": True,
         "headers": {
             "strict-transport-security": "max-age=600, max-age=63072000; includeSubDomains",
             "content-security-policy": "default-src 'self'",
@@ -260,6 +262,125 @@ async def test_redirects_elsewhere_leave_the_facts_unknown() -> None:
         None,
         None,
     )
+    probe = _values(recorder)["http.probe"]
+    assert probe == {
+        "url": elsewhere,
+        "status": 200,
+        "describes_target": False,
+        "headers": None,
+        "cookies": None,
+        "hsts": None,
+    }
+
+
+SECURE_HEADERS = {
+    "strict-transport-security": "max-age=63072000; includeSubDomains",
+    "content-security-policy": "default-src 'self'; frame-ancestors 'none'",
+    "x-frame-options": "DENY",
+    "x-content-type-options": "nosniff",
+    "referrer-policy": "no-referrer",
+    "set-cookie": "sid=1; Secure; HttpOnly; SameSite=Strict",
+}
+HEADER_CHECKS = ("CRM-TLS-011", "CRM-TLS-012", "CRM-TLS-013")
+
+
+def _statuses(recorder: Recorder) -> set[Status]:
+    snapshot = recorder.build(Target("web", URL), connector="web", connector_version="test")
+    return {finding.status for check_id in HEADER_CHECKS for finding in run_check(check_id, snapshot)}
+
+
+@pytest.mark.anyio
+async def test_another_origins_perfect_headers_are_not_credited_to_the_target() -> None:
+    """The issue: HSTS/CSP/XFO/nosniff of a page on another origin read as PASS for the target."""
+    elsewhere = "https://www.example.test/home"
+    with respx.mock(assert_all_called=False) as routes:
+        routes.get(host="crm.example.test").mock(return_value=httpx.Response(301, headers={"location": elsewhere}))
+        routes.get(elsewhere).mock(return_value=httpx.Response(200, headers=SECURE_HEADERS))
+        recorder = await _collect(Target("web", URL))
+    assert _statuses(recorder) == {Status.MANUAL}
+
+
+@pytest.mark.anyio
+async def test_the_targets_own_perfect_headers_pass() -> None:
+    with respx.mock(assert_all_called=False) as routes:
+        routes.get(f"{URL}/").mock(return_value=httpx.Response(302, headers={"location": "/home"}))
+        routes.get(f"{URL}/home").mock(return_value=httpx.Response(200, headers=SECURE_HEADERS))
+        routes.get(host="crm.example.test").mock(return_value=httpx.Response(404))
+        recorder = await _collect(Target("web", URL))
+    assert _statuses(recorder) == {Status.PASS}
+
+
+@pytest.mark.anyio
+async def test_an_upgrade_from_http_to_https_on_the_same_host_describes_the_target() -> None:
+    with respx.mock(assert_all_called=False) as routes:
+        routes.get("http://crm.example.test/").mock(return_value=httpx.Response(301, headers={"location": f"{URL}/"}))
+        routes.get(f"{URL}/").mock(return_value=httpx.Response(200, headers=SECURE_HEADERS))
+        routes.get(host="crm.example.test").mock(return_value=httpx.Response(404))
+        recorder = await _collect(Target("web", "http://crm.example.test"))
+    probe = _values(recorder)["http.probe"]
+    assert isinstance(probe, dict)
+    assert (probe["url"], probe["describes_target"]) == (f"{URL}/", True)
+    assert _statuses(recorder) == {Status.PASS}
+
+
+@pytest.mark.anyio
+async def test_redirects_off_the_targets_site_are_not_followed_by_default() -> None:
+    offsite = "https://login.identity-provider.test/authorize"
+    with respx.mock(assert_all_called=False) as routes:
+        routes.get(host="crm.example.test").mock(return_value=httpx.Response(302, headers={"location": offsite}))
+        other = routes.get(host="login.identity-provider.test").mock(
+            return_value=httpx.Response(200, headers={**SECURE_HEADERS, "access-control-allow-origin": "*"})
+        )
+        recorder = await _collect(Target("web", URL))
+    assert not other.called  # nothing is sent to another site
+    values = _values(recorder)
+    probe, config = values["http.probe"], values["platform.config"]
+    assert isinstance(probe, dict) and isinstance(config, dict)
+    assert (probe["url"], probe["status"], probe["describes_target"], probe["headers"]) == (f"{URL}/", 302, False, None)
+    assert (config["debug_mode"], config["cors_allow_all_origins"], config["admin_interface_exposed"]) == (
+        None,
+        None,
+        None,
+    )
+    assert _statuses(recorder) == {Status.MANUAL}
+
+
+@pytest.mark.anyio
+async def test_offsite_redirects_are_followed_on_request_but_still_not_credited() -> None:
+    offsite = "https://login.identity-provider.test/authorize"
+    with respx.mock(assert_all_called=False) as routes:
+        routes.get(host="crm.example.test").mock(return_value=httpx.Response(302, headers={"location": offsite}))
+        other = routes.get(offsite).mock(return_value=httpx.Response(200, headers=SECURE_HEADERS))
+        target = Target("web", URL, options={"follow_offsite_redirects": "true"})
+        recorder = await _collect(target)
+    assert other.called
+    probe = _values(recorder)["http.probe"]
+    assert isinstance(probe, dict) and (probe["url"], probe["describes_target"]) == (offsite, False)
+    assert _statuses(recorder) == {Status.MANUAL}
+
+
+@pytest.mark.anyio
+async def test_a_bad_follow_offsite_option_is_an_input_error() -> None:
+    with pytest.raises(InputError, match="follow_offsite_redirects"):
+        await _collect(Target("web", URL, options={"follow_offsite_redirects": "sometimes"}))
+
+
+@pytest.mark.parametrize(
+    ("host", "site"),
+    [
+        ("crm.example.test", "example.test"),
+        ("a.b.Example.COM.", "example.com"),
+        ("example.com", "example.com"),
+        ("crm.acme.co.uk", "acme.co.uk"),
+        ("shop.acme.com.cn", "acme.com.cn"),
+        ("acme.my.salesforce.com", "salesforce.com"),
+        ("127.0.0.1", "127.0.0.1"),
+        ("::1", "::1"),
+        ("localhost", "localhost"),
+    ],
+)
+def test_registrable_domain(host: str, site: str) -> None:
+    assert registrable_domain(host) == site
 
 
 @pytest.mark.anyio

@@ -14,6 +14,7 @@ CASES = [
     ("fail", [("cookie:sessionid", Status.FAIL)]),
     ("mixed", [("cookie:csrftoken", Status.PASS), ("cookie:sid", Status.FAIL), ("cookie:tracking", Status.WARN)]),
     ("no_cookies", [("https://crm.example.test/", Status.NOT_APPLICABLE)]),
+    ("offsite", [("https://sso.example.org/login", Status.MANUAL)]),
 ]
 
 

@@ -17,6 +17,7 @@ CASES = [
     ("no_max_age", Status.FAIL, None),
     ("no_subdomains", Status.PASS, None),
     ("plain_http", Status.FAIL, None),
+    ("offsite", Status.MANUAL, None),  # another origin answered: unknown, never PASS or FAIL
 ]
 
 

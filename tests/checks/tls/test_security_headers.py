@@ -21,6 +21,7 @@ CASES = [
     ("mixed", [Status.WARN, Status.PASS, Status.PASS, Status.PASS]),
     ("report_only", [Status.FAIL, Status.FAIL, Status.FAIL, Status.WARN]),
     ("nonce", [Status.PASS, Status.FAIL, Status.FAIL, Status.WARN]),
+    ("offsite", [Status.MANUAL] * 4),  # another origin answered: its headers say nothing about the target
 ]
 
 
