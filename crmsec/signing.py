@@ -6,7 +6,8 @@ digests of report.json and evidence.json (their bytes as written) and whose pred
 (https://github.com/secure-systems-lab/dsse): the signature covers PAE(payloadType, payload), so neither
 the payload nor its type can be swapped. Verification needs only the envelope, the public key and the
 files to compare: no network, no crmsec report model. Given report.json, it also checks that the signed
-predicate is the one the report yields, so the verdict an auditor reads is the report's.
+predicate is the one the report yields (`crmsec.attestation`), so the verdict an auditor reads is the
+report's.
 
 `keyid` is the lower-case hex sha256 of the public key's DER SubjectPublicKeyInfo, which
 `openssl pkey -pubin -in KEY.pub -outform DER | sha256sum` reproduces. Like DSSE says, it only
@@ -33,6 +34,7 @@ from cryptography.exceptions import InvalidSignature, UnsupportedAlgorithm
 from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey, Ed25519PublicKey
 
+from crmsec.attestation import Verdict, compare_predicate, report_predicate, signed_verdict
 from crmsec.canonical import canonical_bytes, sha256_hex
 from crmsec.errors import InputError, SigningError, VerificationError
 
@@ -49,25 +51,6 @@ MAX_KEY_BYTES = 64 * 1024
 MAX_ENVELOPE_BYTES = 16 * 1024 * 1024
 MAX_REPORT_BYTES = 512 * 1024 * 1024
 _CHUNK = 1024 * 1024
-GATE_SETTINGS = ("fail_under", "fail_on", "baseline")
-"""Gate fields signed since 0.1 when the report has them; older envelopes hold only `gate.passed`."""
-_ABSENT: Any = object()
-
-
-@dataclass(frozen=True, slots=True)
-class Verdict:
-    """The signed verdict: score, grade and gate.
-
-    `gate_set` is None when the envelope predates signed gate settings (then only the outcome is known),
-    False when neither `fail_under` nor `fail_on` was set (nothing could fail the run).
-    """
-
-    score: float | None
-    grade: str
-    gate_passed: bool
-    gate_set: bool | None
-    fail_under: float | None = None
-    fail_on: str | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -276,45 +259,12 @@ def build_statement(report_bytes: bytes, evidence_sha256: str, *, report_name: s
             {"name": EVIDENCE_SUBJECT, "digest": {"sha256": evidence_sha256}},
         ],
         "predicateType": PREDICATE_TYPE,
-        "predicate": _predicate(report, report_name),
+        "predicate": report_predicate(report, report_name),
     }
 
 
 def _refuse_constant(name: str) -> Any:
     raise ValueError(f"{name} is not valid JSON")
-
-
-def _predicate(report: Any, where: str) -> dict[str, Any]:
-    """The predicate a report yields: signing writes it, verification recomputes it to compare."""
-
-    def field(dotted: str, kinds: tuple[type, ...], *, optional: bool = False) -> Any:
-        value: Any = report
-        for part in dotted.split("."):
-            if not isinstance(value, dict) or part not in value:
-                if optional:
-                    return _ABSENT
-                raise SigningError(f"{where}: missing {dotted}", hint="sign a report.json written by crmsec")
-            value = value[part]
-        if not isinstance(value, kinds) or (isinstance(value, bool) and bool not in kinds):
-            raise SigningError(f"{where}: {dotted} has the wrong type", hint="sign a report.json written by crmsec")
-        return value
-
-    text, number, optional_text = (str,), (int, float, type(None)), (str, type(None))
-    gate = {"passed": field("gate.passed", (bool,))}
-    for name, kinds in zip(GATE_SETTINGS, (number, optional_text, optional_text), strict=True):
-        value = field(f"gate.{name}", kinds, optional=True)
-        if value is not _ABSENT:
-            gate[name] = value
-    return {
-        "tool": {"name": field("tool.name", text), "version": field("tool.version", text)},
-        "profile": {"name": field("profile.name", text), "sha256": field("profile.sha256", text)},
-        "target": {"platform": field("target.platform", text), "url": field("target.url", text)},
-        "score": field("scores.overall", number),
-        "grade": field("scores.grade", text),
-        "gate": gate,
-        "generated_at": field("generated_at", text),
-        "evidence_sha256": field("evidence.sha256", text),
-    }
 
 
 def sign_report(report_path: Path, evidence_path: Path, private_key: Ed25519PrivateKey) -> dict[str, Any]:
@@ -387,12 +337,12 @@ def verify_envelope(
     statement = _parse_statement(verify_payload(envelope, public_key), envelope_path)
     subjects = _subject_digests(statement, envelope_path)
     predicate: dict[str, Any] = statement["predicate"]
-    verdict = _signed_verdict(predicate, envelope_path)
+    verdict = signed_verdict(predicate, envelope_path)
     if report_path is not None:
         report_bytes = _report_for_verification(report_path)
         if sha256_hex(report_bytes) != subjects[REPORT_SUBJECT]:
             raise VerificationError(f"{report_path}: sha256 differs from the signed {REPORT_SUBJECT} digest")
-        _compare_predicate(predicate, report_bytes, report_path)
+        compare_predicate(predicate, _report_document(report_bytes, report_path), report_path)
     if evidence_path is not None and _digest_for_verification(evidence_path) != subjects[EVIDENCE_SUBJECT]:
         raise VerificationError(f"{evidence_path}: sha256 differs from the signed {EVIDENCE_SUBJECT} digest")
     return VerifiedStatement(
@@ -422,79 +372,11 @@ def _report_for_verification(path: Path) -> bytes:
         raise  # not a regular file, or over the limit: an input error (exit 2), not a mismatch
 
 
-def _signed_verdict(predicate: dict[str, Any], where: Path) -> Verdict:
-    """The verdict a statement vouches for; a predicate without a well-typed one is not ours."""
-    score, grade, gate = predicate.get("score"), predicate.get("grade"), predicate.get("gate")
-    passed = gate.get("passed") if isinstance(gate, dict) else None
-    if "score" not in predicate or isinstance(score, bool) or not isinstance(score, int | float | None):
-        raise VerificationError(f"{where}: the signed predicate has no valid score and grade")
-    if not isinstance(grade, str):
-        raise VerificationError(f"{where}: the signed predicate has no valid score and grade")
-    if not isinstance(gate, dict) or not isinstance(passed, bool):
-        raise VerificationError(f"{where}: the signed predicate has no valid gate.passed")
-    fail_under, fail_on = gate.get("fail_under"), gate.get("fail_on")
-    if isinstance(fail_under, bool) or not isinstance(fail_under, int | float | None):
-        raise VerificationError(f"{where}: the signed gate.fail_under is not a number")
-    if not isinstance(fail_on, str | None):
-        raise VerificationError(f"{where}: the signed gate.fail_on is not a severity")
-    recorded = "fail_under" in gate and "fail_on" in gate
-    gate_set = (fail_under is not None or fail_on is not None) if recorded else None
-    return Verdict(score, grade, passed, gate_set, fail_under, fail_on)
-
-
-def _compare_predicate(signed: dict[str, Any], report_bytes: bytes, where: Path) -> None:
-    """Fail unless the signed predicate is the one the report yields (only a statement made for another
-    report, or a crafted one, can differ once the digest matched)."""
+def _report_document(report_bytes: bytes, where: Path) -> Any:
     try:
-        expected = _predicate(json.loads(report_bytes, parse_constant=_refuse_constant), str(where))
+        return json.loads(report_bytes, parse_constant=_refuse_constant)
     except (UnicodeDecodeError, ValueError, RecursionError) as error:
         raise VerificationError(f"{where}: not a JSON document, so its verdict cannot be compared") from error
-    except SigningError as error:
-        raise VerificationError(f"{error}, so its verdict cannot be compared with the signed one") from error
-    differences = []
-    for name, actual in _leaves(expected):
-        value = _leaf(signed, name)
-        if value is _ABSENT and name in {f"gate.{setting}" for setting in GATE_SETTINGS}:
-            continue  # an envelope signed before gate settings were part of the predicate
-        if not _same(value, actual):
-            differences.append(f"{name} signed {_shown(value)}, report says {_shown(actual)}")
-    if differences:
-        raise VerificationError(
-            f"{where}: the signed verdict does not match the report: {'; '.join(differences)}",
-            hint="the envelope was made for another report: trust neither until the signer re-signs this one",
-        )
-
-
-def _leaves(mapping: dict[str, Any], prefix: str = "") -> list[tuple[str, Any]]:
-    found: list[tuple[str, Any]] = []
-    for key, value in mapping.items():
-        if isinstance(value, dict):
-            found += _leaves(value, f"{prefix}{key}.")
-        else:
-            found.append((f"{prefix}{key}", value))
-    return found
-
-
-def _leaf(mapping: dict[str, Any], dotted: str) -> Any:
-    value: Any = mapping
-    for part in dotted.split("."):
-        if not isinstance(value, dict) or part not in value:
-            return _ABSENT
-        value = value[part]
-    return value
-
-
-def _same(signed: Any, actual: Any) -> bool:
-    """Equal as JSON values: 80 and 80.0 are one number (canonical JSON writes both as 80), True is not 1."""
-    if isinstance(signed, bool) or isinstance(actual, bool):
-        return signed is actual
-    if isinstance(signed, int | float) and isinstance(actual, int | float):
-        return bool(signed == actual)
-    return type(signed) is type(actual) and bool(signed == actual)
-
-
-def _shown(value: Any) -> str:
-    return "nothing" if value is _ABSENT else json.dumps(value, ensure_ascii=True)[:80]
 
 
 def _parse_statement(payload: bytes, where: Path) -> dict[str, Any]:

@@ -19,6 +19,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from crmsec import signing
+from crmsec.attestation import Verdict
 from crmsec.canonical import canonical_bytes
 from crmsec.errors import InputError, SigningError, VerificationError
 
@@ -368,7 +369,7 @@ def test_gate_settings_are_signed(bundle: Path) -> None:
         "baseline": None,
     }
     verified = _verify(_signed(bundle).parent)
-    assert verified.verdict == signing.Verdict(87.5, "B", False, True, 90, "high")
+    assert verified.verdict == Verdict(87.5, "B", False, True, 90, "high")
 
 
 @pytest.mark.parametrize(
@@ -411,7 +412,7 @@ def test_an_envelope_without_signed_gate_settings_still_verifies(bundle: Path) -
     statement["predicate"]["gate"] = {"passed": False}
     _sign_statement(bundle, statement)
     verified = _verify(bundle)
-    assert verified.verdict == signing.Verdict(87.5, "B", False, None)
+    assert verified.verdict == Verdict(87.5, "B", False, None)
     assert verified.report_checked is True
 
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from typing import Any
+from urllib.parse import unquote
 
 import httpx
 import pytest
@@ -45,9 +46,15 @@ async def no_sleep(seconds: float) -> None:
 
 
 def fake_org(
-    query: Callable[[str, str], httpx.Response | None] | None = None, *, usage: str = "api-usage=100/100000"
+    query: Callable[[str, str], httpx.Response | None] | None = None,
+    *,
+    usage: str = "api-usage=100/100000",
+    failing: Callable[[str], bool] = lambda url: False,
 ) -> Callable[[httpx.Request], httpx.Response]:
-    """A handler answering every endpoint with empty but well-formed results, unless `query` overrides."""
+    """A handler answering every endpoint with empty but well-formed results, unless `query` overrides.
+
+    Composite subrequests whose url `failing` picks answer 500 inside an otherwise successful composite.
+    """
 
     def handle(request: httpx.Request) -> httpx.Response:
         headers = {"Sforce-Limit-Info": usage}
@@ -59,9 +66,11 @@ def fake_org(
             answers = [
                 {
                     "referenceId": item["referenceId"],
-                    "httpStatusCode": 200,
+                    "httpStatusCode": 500 if failing(item["url"]) else 200,
                     "httpHeaders": {},
-                    "body": {"totalSize": 0, "done": True, "records": []},
+                    "body": [{"errorCode": "UNKNOWN_EXCEPTION", "message": "x"}]
+                    if failing(item["url"])
+                    else {"totalSize": 0, "done": True, "records": []},
                 }
                 for item in items
             ]
@@ -204,3 +213,52 @@ async def test_a_refused_supplementary_call_makes_the_key_an_error_not_nulls() -
     recorder = await run(handler)
     apps = item(recorder, "integrations.connected_apps")
     assert apps.error is not None and apps.error.reason is Reason.PERMISSION_DENIED
+
+
+def _describe_contact(url: str) -> bool:
+    return "/sobjects/Contact/describe" in url
+
+
+def _field_definitions(url: str) -> bool:
+    return "FieldDefinition" in unquote(url)
+
+
+def _adoption_of_leads(url: str) -> bool:
+    return "COUNT() FROM Lead" in unquote(url)
+
+
+def _lead_sample(text: str, path: str) -> httpx.Response | None:
+    failed = "FROM Lead ORDER BY Id" in text
+    return httpx.Response(500, json=[{"errorCode": "UNKNOWN_EXCEPTION", "message": "x"}]) if failed else None
+
+
+def _users_fail(text: str, path: str) -> httpx.Response | None:
+    failed = "FROM User" in text
+    return httpx.Response(503, json=[{"errorCode": "SERVER_UNAVAILABLE", "message": "x"}]) if failed else None
+
+
+@pytest.mark.anyio
+@pytest.mark.parametrize(
+    ("query", "failing", "keys"),
+    [
+        pytest.param(None, _describe_contact, ("schema.objects", "encryption.platform"), id="one-describe"),
+        pytest.param(None, _field_definitions, ("schema.objects", "audit.settings"), id="field-definitions"),
+        pytest.param(None, _adoption_of_leads, ("usage.activity",), id="one-adoption-count"),
+        pytest.param(_lead_sample, lambda url: False, ("data.samples", "data.quality"), id="one-sampled-object"),
+        pytest.param(_users_fail, lambda url: False, ("identity.profiles", "auth.mfa"), id="users"),
+    ],
+)
+async def test_a_partial_failure_makes_the_key_an_error_not_nulls_or_omissions(
+    query: Callable[[str, str], httpx.Response | None] | None, failing: Callable[[str], bool], keys: tuple[str, ...]
+) -> None:
+    """Fail closed: one failed describe, subquery or sampled object is an error for every key built from it.
+
+    Before, the key was built from what answered: objects left out, history tracking and classifications
+    null (CRM-PII-001 PASS became WARN, CRM-AUD-001 PASS became MANUAL), profiles with 0 users, MFA unknown.
+    """
+    recorder = await run(fake_org(query, failing=failing))
+    for key in keys:
+        error = item(recorder, key).error
+        assert error is not None, f"{key} was recorded as a value"
+        assert error.reason in (Reason.HTTP_ERROR, Reason.RATE_LIMITED), (key, error.reason)
+    assert item(recorder, "integrations.oauth_tokens").error is None  # keys that did not need it are unaffected

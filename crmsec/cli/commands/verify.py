@@ -13,6 +13,7 @@ from typing import Any
 import click
 
 from crmsec import signing
+from crmsec.attestation import Verdict
 from crmsec.cli import console
 
 _FILE = click.Path(path_type=Path, exists=True, dir_okay=False)
@@ -87,13 +88,13 @@ def _as_json(verified: signing.VerifiedStatement, compared: dict[str, Path | Non
     }
 
 
-def _gate_state(verdict: signing.Verdict) -> str:
+def _gate_state(verdict: Verdict) -> str:
     if verdict.gate_set is False:
         return "not set"
     return "passed" if verdict.gate_passed else "failed"
 
 
-def _describe_verdict(verdict: signing.Verdict) -> str:
+def _describe_verdict(verdict: Verdict) -> str:
     """One line: score, grade and gate, e.g. `score 61.25, grade D, gate failed (fail-under 70)`."""
     score = "none (no check could decide)" if verdict.score is None else _text(verdict.score)
     if verdict.gate_set is None:
