@@ -11,7 +11,6 @@ start makes a new throwaway CA and a new random token. The data is synthetic and
 
 from __future__ import annotations
 
-import random
 import secrets
 import tempfile
 import threading
@@ -27,7 +26,7 @@ from crmsec.lab.certs import make_certificates
 from crmsec.lab.health_check import LOCALES
 from crmsec.lab.org import LabOrg
 from crmsec.lab.scenarios import SCENARIOS
-from crmsec.lab.server import ServerState, TlsThreadingServer, tls_context
+from crmsec.lab.server import FAULT_KINDS, FAULT_SCOPES, ServerState, TlsThreadingServer, tls_context
 
 __all__ = ["SCENARIOS", "Lab", "LabConfig", "start_lab"]
 
@@ -48,6 +47,10 @@ class LabConfig:
     seed: int = 7
     latency_ms: float = 0.0
     fault_rate: float = 0.0
+    fault_kinds: tuple[str, ...] = FAULT_KINDS
+    """Which faults `fault_rate` draws from (crmsec.lab.server.FAULT_KINDS); the seed makes the draws repeatable."""
+    fault_scope: str = "api"
+    """`api`: faults strike the versioned REST, Tooling and Metadata APIs; `all`: every path (web probes too)."""
     expire_after: int | None = None
     """Stop accepting the token after this many authenticated requests (tests 401 handling)."""
     daily_limit: int = 100_000
@@ -68,6 +71,11 @@ class LabConfig:
             raise InputError("--users must be at least 3 (admins, an integration user and a guest)")
         if not 0.0 <= self.fault_rate <= 1.0:
             raise InputError("--fault-rate must be between 0 and 1")
+        unknown = sorted(set(self.fault_kinds) - set(FAULT_KINDS))
+        if unknown or not self.fault_kinds:
+            raise InputError(f"--fault-kinds must name some of {', '.join(FAULT_KINDS)} (unknown: {unknown})")
+        if self.fault_scope not in FAULT_SCOPES:
+            raise InputError(f"--fault-scope must be one of {', '.join(FAULT_SCOPES)}")
         if self.tls not in ("modern", "legacy"):
             raise InputError("--tls must be modern or legacy")
         if self.locale not in LOCALES:
@@ -108,7 +116,9 @@ class Lab:
             expire_after=config.expire_after,
             daily_limit=config.daily_limit,
             used=config.api_used,
-            random=random.Random(config.seed),
+            fault_seed=config.seed,
+            fault_kinds=tuple(config.fault_kinds),
+            fault_scope=config.fault_scope,
             lock=threading.Lock(),
         )
         context = tls_context(str(certificates.certificate), str(certificates.private_key), profile=config.tls)

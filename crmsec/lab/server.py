@@ -4,10 +4,18 @@ A stdlib `ThreadingHTTPServer` (one thread per connection, keep-alive on) whose 
 connection's thread, so a stalled client never blocks the others. Every API response carries
 `Sforce-Limit-Info`; errors use Salesforce's body shape `[{"errorCode": ..., "message": ...}]`.
 Faults (latency, 5xx, 429 with Retry-After, truncated and slow bodies, token expiry) are injected here.
+
+Which fault a request suffers is drawn from `random.Random(f"{seed}:{attempt}:{request}")`, where `request`
+names the method, path, query and body and `attempt` counts how often that same request came before: the
+same seed gives every request the same faults whatever order concurrent requests arrive in, so a faulted
+run can be replayed. `fault_kinds` restricts the draw (only 429, only truncated bodies, ...), and
+`fault_scope` says where faults strike: `api` (the versioned REST, Tooling and Metadata APIs) or `all`
+(every path, for the web connector's probes of `/` and admin pages).
 """
 
 from __future__ import annotations
 
+import hashlib
 import json
 import logging
 import random
@@ -17,7 +25,8 @@ import ssl
 import threading
 import time
 import warnings
-from dataclasses import dataclass
+from collections import Counter
+from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
 from urllib.parse import parse_qs, unquote, urlsplit
@@ -29,6 +38,9 @@ from crmsec.lab.tooling import describe
 
 logger = logging.getLogger(__name__)
 _VERSIONED = re.compile(r"^/services/data/v(\d+\.\d)(/.*)?$")
+FAULT_KINDS = ("server_error", "unavailable", "rate_limited", "truncated", "slow")
+"""500, 503 with Retry-After, 429 with Retry-After, a body cut off halfway, a body sent in two halves with a pause."""
+FAULT_SCOPES = ("api", "all")
 VERSIONS = [("Winter '24", "59.0"), ("Spring '24", "60.0"), ("Summer '24", "61.0"), ("Winter '25", "62.0")]
 
 
@@ -45,8 +57,11 @@ class ServerState:
     daily_limit: int = 100_000
     used: int = 1_000
     authenticated_requests: int = 0
-    random: random.Random = random.Random(0)  # noqa: RUF009 -- replaced per server, see LabServer
+    fault_seed: int = 0
+    fault_kinds: tuple[str, ...] = FAULT_KINDS
+    fault_scope: str = "api"
     lock: threading.Lock = threading.Lock()  # noqa: RUF009 -- replaced per server, see LabServer
+    attempts: Counter[str] = field(default_factory=Counter)
 
     def count_call(self) -> tuple[int, int]:
         """Count one API call; (used, limit) afterwards."""
@@ -62,12 +77,36 @@ class ServerState:
             self.authenticated_requests += 1
             return self.expire_after is None or self.authenticated_requests <= self.expire_after
 
-    def draw_fault(self) -> str | None:
-        """Which fault (if any) the next API response suffers."""
+    def draw_fault(self, request: str) -> str | None:
+        """Which fault (if any) this attempt at `request` suffers (see the module docstring)."""
         with self.lock:
-            if self.fault_rate <= 0 or self.random.random() >= self.fault_rate:
+            if self.fault_rate <= 0 or not self.fault_kinds:
                 return None
-            return self.random.choice(("server_error", "unavailable", "rate_limited", "truncated", "slow"))
+            attempt = self.attempts[request]
+            self.attempts[request] = attempt + 1
+            seed, rate, kinds = self.fault_seed, self.fault_rate, self.fault_kinds
+        draw = random.Random(f"{seed}:{attempt}:{request}")  # a reproducible fault, not a secret
+        return draw.choice(kinds) if draw.random() < rate else None
+
+    def configure_faults(
+        self,
+        *,
+        seed: int,
+        rate: float,
+        kinds: tuple[str, ...] = FAULT_KINDS,
+        scope: str = "api",
+        latency_seconds: float = 0.0,
+        expire_after: int | None = None,
+    ) -> None:
+        """Set the fault plan for the next requests and start counting attempts and token uses afresh."""
+        unknown = sorted(set(kinds) - set(FAULT_KINDS))
+        if unknown or scope not in FAULT_SCOPES or not 0.0 <= rate <= 1.0:
+            raise ValueError(f"bad fault plan: kinds {unknown}, scope {scope!r}, rate {rate}")
+        with self.lock:
+            self.fault_seed, self.fault_rate, self.fault_kinds, self.fault_scope = seed, rate, kinds, scope
+            self.latency_seconds, self.expire_after = latency_seconds, expire_after
+            self.attempts.clear()
+            self.authenticated_requests = 0
 
 
 class LabHandler(BaseHTTPRequestHandler):
@@ -77,6 +116,7 @@ class LabHandler(BaseHTTPRequestHandler):
     server_version = "crmsec-lab"
     sys_version = ""
     state: ServerState
+    _early_fault: str | None = None
 
     def log_message(self, format: str, *args: Any) -> None:
         logger.debug("lab: " + format, *args)
@@ -104,7 +144,16 @@ class LabHandler(BaseHTTPRequestHandler):
         length = int(self.headers.get("Content-Length") or 0)
         return self.rfile.read(min(length, 4 * 1024 * 1024))
 
+    def _request_name(self, method: str, body: bytes) -> str:
+        return f"{method} {self.path} {hashlib.sha256(body).hexdigest()[:16]}"
+
     def _route(self, method: str, path: str, query: dict[str, list[str]], body: bytes) -> None:
+        self._early_fault = None
+        if self.state.fault_scope == "all":
+            early = self.state.draw_fault(self._request_name(method, body))
+            if early in ("server_error", "unavailable", "rate_limited"):
+                return self._fault(early)
+            self._early_fault = early
         if path.rstrip("/") == "/services/data":
             versions = [
                 {"label": label, "url": f"/services/data/v{number}", "version": number} for label, number in VERSIONS
@@ -122,11 +171,17 @@ class LabHandler(BaseHTTPRequestHandler):
         used, limit = self.state.count_call()
         if used > limit:
             return self._error(403, "REQUEST_LIMIT_EXCEEDED", "TotalRequests Limit exceeded.")
-        fault = self.state.draw_fault()
+        fault = self._api_fault(method, body)
         if fault in ("server_error", "unavailable", "rate_limited"):
             return self._fault(fault)
         status, document = self._api(method, match.group(2) or "/", query, body)
         self._json(status, document, fault=fault)
+
+    def _api_fault(self, method: str, body: bytes) -> str | None:
+        """The fault of an API request: drawn here in scope `api`, already drawn in `_route` in scope `all`."""
+        if self.state.fault_scope == "all":
+            return self._early_fault
+        return self.state.draw_fault(self._request_name(method, body))
 
     def _api(self, method: str, rest: str, query: dict[str, list[str]], body: bytes) -> tuple[int, Any]:
         tooling = rest.startswith("/tooling/")
@@ -250,7 +305,11 @@ class LabHandler(BaseHTTPRequestHandler):
             status, text = 500, metadata.fault("INVALID_SESSION_ID", "Invalid Session ID found in SessionHeader")
         else:
             self.state.count_call()
+            fault = self._api_fault("POST", body)
+            if fault in ("server_error", "unavailable", "rate_limited"):
+                return self._fault(fault)
             status, text = metadata.read_metadata(self.state.org.posture, kind, names)
+            return self._send(status, text.encode("utf-8"), "text/xml; charset=utf-8", count=False, fault=fault)
         self._send(status, text.encode("utf-8"), "text/xml; charset=utf-8", count=False)
 
     def _fault(self, fault: str) -> None:
@@ -304,6 +363,7 @@ class LabHandler(BaseHTTPRequestHandler):
         for name, value in (headers or {}).items():
             self.send_header(name, value)
         self.end_headers()
+        fault = fault or self._early_fault
         if fault == "truncated":
             self.wfile.write(payload[: len(payload) // 2])
             self.wfile.flush()

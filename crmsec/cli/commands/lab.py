@@ -13,6 +13,7 @@ from crmsec.cli import console
 from crmsec.cli.options import ExitCode
 from crmsec.lab import SCENARIOS, Lab, LabConfig
 from crmsec.lab.health_check import LOCALES
+from crmsec.lab.server import FAULT_KINDS, FAULT_SCOPES
 
 
 @click.group(name="lab", help="A local Salesforce-compatible lab (synthetic data, throwaway CA, real TLS).")
@@ -33,6 +34,19 @@ def command() -> None:
     default=0.0,
     show_default=True,
     help="Share of API responses that fail (5xx, 429 with Retry-After, truncated or slow bodies).",
+)
+@click.option(
+    "--fault-kinds",
+    default=",".join(FAULT_KINDS),
+    show_default=True,
+    help="Comma-separated faults --fault-rate draws from (e.g. rate_limited for only 429s); --seed repeats them.",
+)
+@click.option(
+    "--fault-scope",
+    type=click.Choice(FAULT_SCOPES),
+    default="api",
+    show_default=True,
+    help="api: the REST, Tooling and Metadata APIs; all: every path (for --platform web scans of the lab).",
 )
 @click.option(
     "--expire-after",
@@ -57,6 +71,8 @@ def serve(
     contacts: int,
     latency_ms: float,
     fault_rate: float,
+    fault_kinds: str,
+    fault_scope: str,
     expire_after: int | None,
     tls: str,
     seed: int,
@@ -72,6 +88,8 @@ def serve(
         seed=seed,
         latency_ms=latency_ms,
         fault_rate=fault_rate,
+        fault_kinds=tuple(kind.strip() for kind in fault_kinds.split(",") if kind.strip()),
+        fault_scope=fault_scope,
         expire_after=expire_after,
         tls=tls,
         locale=locale,
