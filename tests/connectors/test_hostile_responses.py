@@ -12,7 +12,8 @@ from test_bottlecrm import TOKEN, USERS_BODY, mock_bottlecrm
 
 from crmsec.canonical import canonical_bytes
 from crmsec.cli import main
-from crmsec.connectors.exchange import HttpResponse, without_lone_surrogates
+from crmsec.connectors.exchange import HttpResponse, _may_hold_surrogates, without_lone_surrogates
+from crmsec.connectors.salesforce.metadata import parse_response
 from crmsec.errors import ConnectorError, Reason
 
 LOOPBACK = "http://127.0.0.1:8099"
@@ -42,6 +43,30 @@ def test_json_replaces_lone_surrogates_in_keys_and_values(content: bytes, expect
 def test_without_lone_surrogates_leaves_other_values_alone() -> None:
     value = {"a": [True, None, 1.5, {"b": "\udc80x"}], "c": "plain"}
     assert without_lone_surrogates(value) == {"a": [True, None, 1.5, {"b": "\ufffdx"}], "c": "plain"}
+
+
+@pytest.mark.parametrize(
+    ("content", "walked"),
+    [
+        (b'{"Name": "Zo\\u00eb M\\u00fcller"}', False),  # the common escapes cost no walk
+        ('{"Name": "\ud55c\uad6d Zo\u00eb"}'.encode(), False),  # raw Hangul and Latin: ED 95 9C is not a surrogate
+        (b'{"Name": "\\udc80"}', True),
+        (b'{"Name": "\\uDBFF"}', True),
+        (b'{"Name": "\xed\xb2\x80"}', True),
+        ('{"a": 1}'.encode("utf-16-le"), True),
+    ],
+)
+def test_the_pre_check_walks_only_bodies_that_may_hold_a_surrogate(content: bytes, walked: bool) -> None:
+    assert _may_hold_surrogates(content) is walked
+
+
+@pytest.mark.parametrize("text", ["&#xDC80;", "\udc80"])
+def test_metadata_xml_cannot_carry_a_lone_surrogate(text: str) -> None:
+    """The Metadata API's XML parser (expat) refuses surrogates outright: a malformed answer, not a crash."""
+    content = f"<Envelope><records><fullName>{text}</fullName></records></Envelope>".encode("utf-8", "surrogatepass")
+    with pytest.raises(ConnectorError) as raised:
+        parse_response(content, endpoint="POST /services/Soap/m", status=200)
+    assert raised.value.reason is Reason.MALFORMED_RESPONSE
 
 
 def test_not_json_is_still_malformed() -> None:
