@@ -88,6 +88,9 @@ DEBUG_MARKERS: Final = (
     b"<title>Action Controller: Exception caught</title>",  # Rails
 )
 _ACCEPT_ANY_STATUS: Final = range(400, 600)
+NOT_SERVED: Final = frozenset({429, 502, 503, 504})
+"""Answers saying the page was not served (rate limit, gateway, unavailable). Still there after the retries,
+they tell nothing about the page, so the probe fails (an evidence error) instead of recording them."""
 FOLLOW_OFFSITE_OPTION: Final = "follow_offsite_redirects"
 INVISIBLE_KEYS: Final = (
     "org.info",
@@ -244,7 +247,16 @@ async def probe_http(
         sleeper=sleeper,
         follow=None if follow_offsite else within_site(url),
     )
-    return probe_value(response), response
+    return probe_value(_served(response)), response
+
+
+def _served(response: HttpResponse) -> HttpResponse:
+    """`response`, unless it says the page was not served (`NOT_SERVED`): then ConnectorError."""
+    if response.status in NOT_SERVED:
+        reason = Reason.RATE_LIMITED if response.status == 429 else Reason.HTTP_ERROR
+        message = f"{response.endpoint}: HTTP {response.status} after retries, the page was not served"
+        raise ConnectorError(message, endpoint=response.endpoint, reason=reason)
+    return response
 
 
 def _allows_any_origin(headers: httpx.Headers) -> bool:
@@ -296,8 +308,14 @@ class WebConnector:
             recorder.fail_from("stability.api", error)
             return
         recorder.add("http.probe", value, source=response.endpoint)
-        exposed = await self._admin_exposed(client, url, stats, follow)
-        debug = await self._debug_page_shown(client, url, stats, follow)
+        sources = ", ".join(("GET /", *self.admin_paths, MISSING_PATH))
+        try:
+            exposed = await self._admin_exposed(client, url, stats, follow)
+            debug = await self._debug_page_shown(client, url, stats, follow)
+        except ConnectorError as error:  # a probe that failed saw nothing: unknown, which is not "no"
+            recorder.fail_from("platform.config", error)
+            recorder.add("stability.api", stats.to_evidence(), source=sources)
+            return
         config: dict[str, JsonValue] = {
             "debug_mode": debug,
             "secret_key_weak": None,
@@ -307,19 +325,18 @@ class WebConnector:
             "admin_interface_exposed": exposed,
             "server_banner": response.headers.get("server"),
         }
-        sources = ", ".join(("GET /", *self.admin_paths, MISSING_PATH))
         recorder.add("platform.config", config, source=sources)
         recorder.add("stability.api", stats.to_evidence(), source=sources)
 
     async def _admin_exposed(
         self, client: httpx.AsyncClient, url: str, stats: ApiStats, follow: RedirectFilter | None
     ) -> bool | None:
-        """True when an admin path answers 2xx; None when none of them could be fetched."""
+        """True when an admin path answers 2xx; None when each was redirected elsewhere; a failed fetch raises."""
         answered = False
         for path in self.admin_paths:
-            response = await self._get_quietly(client, _on_origin(url, path), stats, follow)
-            if response is None or not describes_target(response):
-                continue  # not fetched, or redirected elsewhere: this path tells nothing
+            response = await self._get(client, _on_origin(url, path), stats, follow)
+            if not describes_target(response):
+                continue  # redirected elsewhere: this path tells nothing
             answered = True
             if 200 <= response.status < 300:
                 return True
@@ -328,33 +345,34 @@ class WebConnector:
     async def _debug_page_shown(
         self, client: httpx.AsyncClient, url: str, stats: ApiStats, follow: RedirectFilter | None
     ) -> bool | None:
-        """True when a missing page shows a framework's debug page; None when it could not be fetched."""
-        response = await self._get_quietly(client, _on_origin(url, MISSING_PATH), stats, follow)
-        if response is None or not describes_target(response):
+        """True when a missing page shows a framework's debug page; None when another origin answered.
+
+        A failed fetch raises: a probe that saw nothing must not leave a "no" or a guess behind.
+        """
+        response = await self._get(client, _on_origin(url, MISSING_PATH), stats, follow)
+        if not describes_target(response):
             return None
         if any(marker in response.content for marker in DEBUG_MARKERS):
             return True
         # Only an error answer for the missing page was really looked at; a redirect or a 200 was not.
         return False if response.status >= 400 else None
 
-    async def _get_quietly(
+    async def _get(
         self, client: httpx.AsyncClient, url: str, stats: ApiStats, follow: RedirectFilter | None
-    ) -> HttpResponse | None:
-        try:
-            return await request(
-                client,
-                "GET",
-                url,
-                accept=_ACCEPT_ANY_STATUS,
-                max_bytes=PROBE_MAX_BYTES,
-                stats=stats,
-                policy=self.policy,
-                sleeper=self.sleeper,
-                follow=follow,
-            )
-        except ConnectorError as error:
-            logger.debug("%s: %s", error.endpoint, error.reason)
-            return None
+    ) -> HttpResponse:
+        """GET one probe path (any status accepted); ConnectorError when it fails or is not served."""
+        response = await request(
+            client,
+            "GET",
+            url,
+            accept=_ACCEPT_ANY_STATUS,
+            max_bytes=PROBE_MAX_BYTES,
+            stats=stats,
+            policy=self.policy,
+            sleeper=self.sleeper,
+            follow=follow,
+        )
+        return _served(response)
 
 
 async def _record_tls(recorder: Recorder, host: str, port: int, target: Target) -> None:

@@ -390,3 +390,42 @@ async def test_a_missing_page_answered_with_200_is_not_proof_of_no_debug_mode() 
         recorder = await _collect(Target("web", URL))
     config = _values(recorder)["platform.config"]
     assert isinstance(config, dict) and config["debug_mode"] is None
+
+
+@pytest.mark.anyio
+@pytest.mark.parametrize(
+    ("failure", "reason"),
+    [
+        (httpx.ReadError("connection reset mid-body"), Reason.MALFORMED_RESPONSE),
+        (httpx.Response(503, headers={"Retry-After": "1"}), Reason.HTTP_ERROR),
+        (httpx.Response(429, headers={"Retry-After": "1"}), Reason.RATE_LIMITED),
+    ],
+)
+async def test_a_failed_probe_makes_platform_config_an_error_not_unknown_or_no(
+    failure: httpx.Response | Exception, reason: Reason
+) -> None:
+    """Fail closed: the missing-page probe broken off (or still refused after the retries) saw nothing.
+
+    Before, it left debug_mode `null` (CRM-CFG-001 PASS turned MANUAL under the lab's faults) or, for a
+    503 page, `false`; either way a fault changed a verdict. Now platform.config is an error with the reason.
+    """
+    answer = {"side_effect": failure} if isinstance(failure, Exception) else {"return_value": failure}
+    with respx.mock(assert_all_called=False) as routes:
+        routes.get(f"{URL}/").mock(return_value=httpx.Response(200))
+        routes.get(path__regex=r"^/(admin|administrator)/$").mock(return_value=httpx.Response(404))
+        routes.get(f"{URL}/crmsec-probe-not-found").mock(**answer)
+        recorder = await _collect(Target("web", URL))
+    snapshot = recorder.build(Target("web", URL), connector="web", connector_version="test")
+    config = snapshot.items["platform.config"]
+    assert config.error is not None and config.error.reason is reason
+    assert snapshot.items["http.probe"].error is None and snapshot.items["stability.api"].error is None
+
+
+@pytest.mark.anyio
+async def test_a_front_page_still_unavailable_after_retries_is_not_probed_as_the_target() -> None:
+    """A 503 page's headers are the load balancer's, not the CRM's: http.probe is an error, not its headers."""
+    with respx.mock(assert_all_called=False) as routes:
+        routes.get(f"{URL}/").mock(return_value=httpx.Response(503, headers={"Retry-After": "1"}))
+        recorder = await _collect(Target("web", URL))
+    snapshot = recorder.build(Target("web", URL), connector="web", connector_version="test")
+    assert {key: snapshot.items[key].error.reason for key in HTTP_KEYS} == {key: Reason.HTTP_ERROR for key in HTTP_KEYS}
