@@ -45,6 +45,8 @@ def generic_accounts(evidence: Evidence, *, generic_account_words: list[str]) ->
     the username is split into words (digits dropped); the account is generic when its *first* word is listed, or
     when every word is listed or filler (user, account, crm). Non-Latin words match anywhere in the username.
     Guest and integration users are skipped: the platform creates the former, the integrations checks cover the latter.
+    Masked usernames (`admin.j***@a***.com#...`, the default) keep the built-in role words, so the rule holds on them;
+    a custom word outside those is masked away and matches only usernames collected with --show-identities.
     """
     words = {word.lower() for word in generic_account_words}
     judged, flagged = 0, []
