@@ -261,3 +261,12 @@ def test_absent_fields_stay_null_and_a_non_boolean_flag_is_malformed() -> None:
     )
     with pytest.raises(ConnectorError):
         settings.session_settings({"sessionSettings": {"lockSessionsToIp": "yes"}})
+
+
+def test_risk_rows_of_another_evaluation_are_malformed_not_an_empty_risk_list() -> None:
+    check = {"Id": "0HcXX0000000002AAA", "Score": "90"}
+    risk = {"DurableId": "SessionSettings.requireHttpOnly", "SecurityHealthCheckId": "0HcXX0000000009AAA"}
+    with pytest.raises(ConnectorError) as caught:
+        settings.health_check([check], [risk])
+    assert caught.value.reason is Reason.MALFORMED_RESPONSE
+    assert settings.health_check([check], [])["risks"] == []

@@ -24,6 +24,7 @@ import pytest
 from crmsec import engine
 from crmsec.connectors.salesforce.connector import QUERIES, TOOLING
 from crmsec.connectors.salesforce.identity import user_query
+from crmsec.errors import InputError
 from crmsec.evidence import EvidenceSnapshot
 from crmsec.lab import Lab, LabConfig, start_lab
 from crmsec.lab.setup import APPS
@@ -222,3 +223,8 @@ def test_a_german_org_scans_exactly_like_an_english_one(scenario: str) -> None:
     authentication = {check: counts for check, counts in english_statuses.items() if check.startswith("CRM-AUTH-")}
     undecided = {check: counts for check, counts in authentication.items() if "ERROR" in counts}
     assert authentication and not undecided, undecided
+
+
+def test_an_unknown_locale_is_an_input_error() -> None:
+    with pytest.raises(InputError, match="--locale"):
+        LabConfig(locale="fr").validate()

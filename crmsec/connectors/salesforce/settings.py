@@ -199,6 +199,8 @@ def health_check(checks: list[Mapping[str, Any]], risks: list[Mapping[str, Any]]
         for row in risks
         if check_id is None or not row.get("SecurityHealthCheckId") or str(row.get("SecurityHealthCheckId")) == check_id
     ]
+    if risks and not own:
+        raise _malformed("no SecurityHealthCheckRisks row belongs to the current SecurityHealthCheck", HEALTH_ENDPOINT)
     return {
         "score": score_of((check or {}).get("Score")),
         "baseline": (check or {}).get("CustomBaselineId") or "SFDCRecommended",
