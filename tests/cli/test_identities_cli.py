@@ -61,7 +61,9 @@ def leaks(texts: dict[str, str], canaries: list[str]) -> list[str]:
     return sorted(f"{name}: {canary}" for name, text in texts.items() for canary in canaries if canary in text)
 
 
-def test_a_default_scan_writes_no_username_anywhere(capsys, monkeypatch, lab: Lab, tmp_path: Path) -> None:
+def test_a_default_scan_writes_no_username_anywhere(
+    capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch, lab: Lab, tmp_path: Path
+) -> None:
     monkeypatch.setenv("CRMSEC_TOKEN", lab.token)
     out = tmp_path / "masked"
     stdout, stderr = scan(capsys, lab, out, "--output-format", "json")
@@ -75,7 +77,9 @@ def test_a_default_scan_writes_no_username_anywhere(capsys, monkeypatch, lab: La
     assert len({finding.resource for finding in per_user}) == len(per_user)  # no two users collapse
 
 
-def test_evaluating_masked_evidence_cannot_unmask_it(capsys, monkeypatch, lab: Lab, tmp_path: Path) -> None:
+def test_evaluating_masked_evidence_cannot_unmask_it(
+    capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch, lab: Lab, tmp_path: Path
+) -> None:
     monkeypatch.setenv("CRMSEC_TOKEN", lab.token)
     evidence = tmp_path / "evidence.json"
     code, _, stderr = run(
@@ -91,7 +95,7 @@ def test_evaluating_masked_evidence_cannot_unmask_it(capsys, monkeypatch, lab: L
 
 
 def test_show_identities_keeps_usernames_for_the_auditor_and_says_so(
-    capsys, monkeypatch, lab: Lab, tmp_path: Path
+    capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch, lab: Lab, tmp_path: Path
 ) -> None:
     monkeypatch.setenv("CRMSEC_TOKEN", lab.token)
     out = tmp_path / "shown"
