@@ -9,8 +9,10 @@ import pytest
 import respx
 
 from crmsec.cli import main
+from crmsec.connectors import PLATFORMS
+from crmsec.connectors.base import Recorder
 from crmsec.errors import InputError
-from crmsec.target import is_loopback, require_secure_transport
+from crmsec.target import Target, is_loopback, require_secure_transport
 
 TOKEN = "plain-http-canary-token-0123456789"
 
@@ -97,3 +99,31 @@ def test_loopback_http_is_allowed_only_with_the_flag(url: str) -> None:
     require_secure_transport(url, platform="bottlecrm", allow_insecure_http=True)
     with pytest.raises(InputError, match="a loopback test server needs --allow-insecure-http"):
         require_secure_transport(url, platform="bottlecrm")
+
+
+class UndeclaredConnector:
+    """A plugin connector that does not say whether it sends credentials."""
+
+    platform = "undeclared"
+    version = "0"
+
+    async def collect(self, target: Target, client: httpx.AsyncClient, recorder: Recorder) -> None:
+        """Collects nothing, so an accepted URL ends in "nothing could be collected" (exit 3)."""
+
+
+class FileConnector(UndeclaredConnector):
+    """A plugin connector that reads a file and says so."""
+
+    sends_credentials = False
+
+
+@pytest.mark.parametrize(("reference", "code"), [("UndeclaredConnector", 2), ("FileConnector", 3)])
+def test_a_plugin_connector_is_assumed_to_send_credentials_unless_it_declares_otherwise(
+    capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch, tmp_path: Path, reference: str, code: int
+) -> None:
+    monkeypatch.setitem(PLATFORMS, "undeclared", f"{__name__}:{reference}")
+    exit_code, _, stderr = run(capsys, "collect", "--platform", "undeclared", "--url", "http://crm.example.test",
+                               "--output", str(tmp_path / "e.json"))  # fmt: skip
+    assert exit_code == code, stderr  # 3: the URL was accepted, then nothing was collected
+    assert ("plain http" in stderr) is (code == 2)
+    assert ("nothing could be collected" in stderr) is (code == 3)

@@ -22,6 +22,7 @@ class ExportConnector:
 
     platform = "acme-export"
     version = "1.0.0"
+    sends_credentials = False  # reads a local file: crmsec need not insist on an https --url
 
     async def collect(self, target: Target, client: httpx.AsyncClient, recorder: Recorder) -> None:
         """Record each known section of the export; absent sections become `not_supported` errors."""
