@@ -70,20 +70,19 @@ def reference_org(overrides: Overrides | None = None) -> Callable[[httpx.Request
         if path.startswith("/services/Soap/m/"):
             kind = re.search(rb"<met:type>(\w+)</met:type>", request.content)
             name = SOAP_FIXTURES.get(kind.group(1).decode() if kind else "")
-            return httpx.Response(200, content=body(name) if name else EMPTY_SOAP, headers=headers)
+            content = body(name) if name else EMPTY_SOAP
+            status = 500 if b"<soapenv:Fault>" in content else 200  # the Metadata API sends faults with HTTP 500
+            return httpx.Response(status, content=content, headers=headers)
         if path.rstrip("/") == "/services/data":
             return httpx.Response(200, content=body("rest/versions.json"), headers=headers)
         if path.endswith("/limits"):
             return httpx.Response(200, content=body("rest/limits.json"), headers=headers)
         if path.endswith("/composite"):
             tooling = "/tooling/" in path
+            template = fixture_json("tooling/composite_SecurityHealthCheck.json")["compositeResponse"][0]
             answers = [
-                {
-                    "referenceId": item["referenceId"],
-                    "httpStatusCode": 200,
-                    "httpHeaders": {},
-                    "body": tooling_answer(item["url"]) if tooling else EMPTY_PAGE,
-                }
+                template
+                | {"referenceId": item["referenceId"], "body": tooling_answer(item["url"]) if tooling else EMPTY_PAGE}
                 for item in json.loads(request.content)["compositeRequest"]
             ]
             return httpx.Response(200, json={"compositeResponse": answers}, headers=headers)
@@ -270,3 +269,13 @@ def test_risk_rows_of_another_evaluation_are_malformed_not_an_empty_risk_list() 
         settings.health_check([check], [risk])
     assert caught.value.reason is Reason.MALFORMED_RESPONSE
     assert settings.health_check([check], [])["risks"] == []
+
+
+@pytest.mark.anyio
+async def test_a_metadata_fault_makes_every_settings_key_an_error_with_its_reason() -> None:
+    fault = fixture_bytes("metadata/fault_INSUFFICIENT_ACCESS.xml")
+    result = await collect({"metadata/readMetadata_SecuritySettings.xml": fault})
+    for key in ("auth.password_policy", "auth.session_settings", "auth.mfa", "auth.login_ip_ranges"):
+        error = result[key].error
+        assert error is not None and error.reason == Reason.PERMISSION_DENIED, key
+    assert value(result, "platform.health_check")["score"] == 85.71

@@ -76,8 +76,8 @@ def differences(reference: Shape, actual: Shape, path: str = "$", *, subset: boo
     return [] if reference == actual else [f"{path}: {actual} where the reference has {reference}"]
 
 
-def xml_shape(content: bytes) -> dict[str, str]:
-    """Element path -> kind of its text (boolean, integer, text, or `element` for a parent) under `records`."""
+def xml_shape(content: bytes, under: str = "{http://soap.sforce.com/2006/04/metadata}records") -> dict[str, str]:
+    """Element path -> kind of its text (boolean, integer, text, or `element` for a parent) below `under`."""
     root = ElementTree.fromstring(content)
     paths: dict[str, str] = {}
 
@@ -91,8 +91,8 @@ def xml_shape(content: bytes) -> dict[str, str]:
         text = (element.text or "").strip()
         paths[path] = "boolean" if text in ("true", "false") else ("integer" if text.isdigit() else "text")
 
-    for records in root.iter("{http://soap.sforce.com/2006/04/metadata}records"):
-        walk(records, "records")
+    for top in root.iter(under):
+        walk(top, under.rsplit("}", 1)[-1])
     return paths
 
 
@@ -186,6 +186,24 @@ def test_connected_app_metadata_uses_only_reference_elements(lab: Lab, client: h
     actual = xml_shape(response.content)
     assert {path: kind for path, kind in actual.items() if expected.get(path) != kind} == {}
     assert "records/oauthPolicy/refreshTokenPolicy" in actual
+
+
+def test_composite_and_soap_fault_envelopes_have_the_reference_shape(client: httpx.Client) -> None:
+    url = httpx.URL(f"/services/data/{VERSION}/tooling/query", params={"q": TOOLING["check"]})
+    request = {"allOrNone": False, "compositeRequest": [{"method": "GET", "referenceId": "check", "url": str(url)}]}
+    answer = client.post(f"/services/data/{VERSION}/tooling/composite", json=request)
+    assert answer.status_code == 200, answer.text
+    expected = shape(reference("tooling/composite_SecurityHealthCheck.json"))
+    assert differences(expected, shape(answer.json())) == []
+    fault = client.post(
+        f"/services/Soap/m/{VERSION.removeprefix('v')}",
+        content=envelope("not-the-session", "SecuritySettings", ["Security"]),
+        headers={"Content-Type": "text/xml; charset=UTF-8", "SOAPAction": '""'},
+    )
+    assert fault.status_code == 500
+    fault_element = "{http://schemas.xmlsoap.org/soap/envelope/}Fault"
+    reference_fault = (FIXTURES / "metadata/fault_INSUFFICIENT_ACCESS.xml").read_bytes()
+    assert xml_shape(fault.content, fault_element) == xml_shape(reference_fault, fault_element)
 
 
 async def _collect(config: LabConfig) -> EvidenceSnapshot:
