@@ -182,13 +182,10 @@ def _public_url(url: str) -> str:
 
 
 def describes_target(response: HttpResponse) -> bool:
-    """True when `response` speaks for the URL that was requested.
+    """True when `response` came from the origin that was requested.
 
-    That is: it came from the same origin (or from the same host, upgraded from http to https on the
-    default ports) and it is not a redirect left unfollowed.
+    The same scheme, host and port, or the same host upgraded from http to https on the default ports.
     """
-    if response.status in REDIRECT_STATUSES:
-        return False
     requested = urlsplit(response.requested_url or response.url)
     final = urlsplit(response.url)
     if (final.scheme, final.hostname, final.port) == (requested.scheme, requested.hostname, requested.port):
@@ -197,16 +194,22 @@ def describes_target(response: HttpResponse) -> bool:
     return upgraded and final.scheme == "https" and final.hostname == requested.hostname
 
 
-def probe_value(response: HttpResponse) -> dict[str, JsonValue]:
+def _page_of_target(response: HttpResponse) -> bool:
+    """The target's own origin answered, with a page rather than a redirect the probe did not follow."""
+    return describes_target(response) and response.status not in REDIRECT_STATUSES
+
+
+def probe_value(response: HttpResponse, *, describes: bool | None = None) -> dict[str, JsonValue]:
     """The `http.probe` evidence value for a response (see the module docstring).
 
-    Headers, cookies and HSTS are recorded only when the answer describes the target (`describes_target`);
-    otherwise they are `null`: what another origin sends says nothing about this one.
+    Headers, cookies and HSTS are recorded only when the answer describes the target (`describes`,
+    by default `describes_target`); otherwise they are `null`: what another origin sends, or a
+    redirect towards it, says nothing about this one.
     """
     value: dict[str, JsonValue] = {
         "url": _public_url(response.url),
         "status": response.status,
-        "describes_target": describes_target(response),
+        "describes_target": describes_target(response) if describes is None else describes,
         "headers": None,
         "cookies": None,
         "hsts": None,
@@ -247,7 +250,8 @@ async def probe_http(
         sleeper=sleeper,
         follow=None if follow_offsite else within_site(url),
     )
-    return probe_value(_served(response)), response
+    # Only a redirect to another site is left unfollowed here: the page the target shows is elsewhere.
+    return probe_value(_served(response), describes=_page_of_target(response)), response
 
 
 def _served(response: HttpResponse) -> HttpResponse:
@@ -320,7 +324,7 @@ class WebConnector:
             "debug_mode": debug,
             "secret_key_weak": None,
             # Headers of a page on another origin say nothing about this one: unknown, not "no".
-            "cors_allow_all_origins": _allows_any_origin(response.headers) if describes_target(response) else None,
+            "cors_allow_all_origins": _allows_any_origin(response.headers) if _page_of_target(response) else None,
             "allowed_hosts_wildcard": None,
             "admin_interface_exposed": exposed,
             "server_banner": response.headers.get("server"),
@@ -335,7 +339,7 @@ class WebConnector:
         answered = False
         for path in self.admin_paths:
             response = await self._get(client, _on_origin(url, path), stats, follow)
-            if not describes_target(response):
+            if not _page_of_target(response):
                 continue  # redirected elsewhere: this path tells nothing
             answered = True
             if 200 <= response.status < 300:
@@ -350,7 +354,7 @@ class WebConnector:
         A failed fetch raises: a probe that saw nothing must not leave a "no" or a guess behind.
         """
         response = await self._get(client, _on_origin(url, MISSING_PATH), stats, follow)
-        if not describes_target(response):
+        if not _page_of_target(response):
             return None
         if any(marker in response.content for marker in DEBUG_MARKERS):
             return True

@@ -12,9 +12,16 @@ from tls_servers import SERVER_BANNER, make_authority, serve_https
 
 from crmsec.connectors import load_connector
 from crmsec.connectors.base import Recorder
-from crmsec.connectors.http import make_client
+from crmsec.connectors.http import HttpResponse, make_client
 from crmsec.connectors.sites import registrable_domain
-from crmsec.connectors.web import INVISIBLE_KEYS, PROBE_ORIGIN, WebConnector, parse_hsts, parse_set_cookie
+from crmsec.connectors.web import (
+    INVISIBLE_KEYS,
+    PROBE_ORIGIN,
+    WebConnector,
+    parse_hsts,
+    parse_set_cookie,
+    probe_value,
+)
 from crmsec.errors import InputError, Reason
 from crmsec.evidence import EvidenceSnapshot
 from crmsec.plugin import Status
@@ -429,3 +436,25 @@ async def test_a_front_page_still_unavailable_after_retries_is_not_probed_as_the
         recorder = await _collect(Target("web", URL))
     snapshot = recorder.build(Target("web", URL), connector="web", connector_version="test")
     assert {key: snapshot.items[key].error.reason for key in HTTP_KEYS} == {key: Reason.HTTP_ERROR for key in HTTP_KEYS}
+
+
+def _answer(status: int, url: str, requested: str) -> HttpResponse:
+    headers = httpx.Headers({"x-frame-options": "DENY", "strict-transport-security": "max-age=600"})
+    return HttpResponse(status, headers, b"", url, "GET /", requested_url=requested)
+
+
+@pytest.mark.parametrize(
+    ("answer", "described"),
+    [
+        (_answer(302, f"{URL}/", f"{URL}/"), True),  # the target's own redirect, returned as asked (BottleCRM)
+        (_answer(200, f"{URL}/login", f"{URL}/"), True),
+        (_answer(200, f"{URL}:8443/", f"{URL}/"), False),
+        (_answer(200, "https://sso.example.test/", f"{URL}/"), False),
+        (_answer(200, f"{URL}/", "http://crm.example.test/"), True),  # upgraded to https on the same host
+        (_answer(200, f"{URL}/", "http://crm.example.test:8080/"), False),
+    ],
+)
+def test_probe_value_records_headers_only_from_the_requested_origin(answer: HttpResponse, described: bool) -> None:
+    value = probe_value(answer)
+    assert value["describes_target"] is described
+    assert (value["headers"] is not None, value["hsts"] is not None, value["cookies"] is not None) == (described,) * 3
