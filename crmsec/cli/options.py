@@ -83,7 +83,8 @@ def target_options(function: F) -> F:
             "target_options",
             multiple=True,
             metavar="KEY=VALUE",
-            help="Connector option, e.g. concurrency=4, api_version=62.0, budget_share=0.5 (repeatable).",
+            help="Connector option, e.g. concurrency=4, api_version=62.0, budget_share=0.5, "
+            "follow_offsite_redirects=true (web) (repeatable).",
         ),
         click.option(
             "--facts",
