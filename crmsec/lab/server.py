@@ -145,7 +145,10 @@ class LabHandler(BaseHTTPRequestHandler):
         return self.rfile.read(min(length, 4 * 1024 * 1024))
 
     def _request_name(self, method: str, body: bytes) -> str:
-        return f"{method} {self.path} {hashlib.sha256(body).hexdigest()[:16]}"
+        # Without the session id a SOAP body carries: every lab start makes a new token, and the same
+        # seed must fault the same requests in every process.
+        stable = body.replace(self.state.token.encode(), b"") if body else body
+        return f"{method} {self.path} {hashlib.sha256(stable).hexdigest()[:16]}"
 
     def _route(self, method: str, path: str, query: dict[str, list[str]], body: bytes) -> None:
         self._early_fault = None

@@ -10,6 +10,7 @@ from datetime import UTC, datetime
 import httpx
 import pytest
 
+from crmsec.connectors.salesforce.metadata import _envelope
 from crmsec.errors import InputError
 from crmsec.lab import Lab, LabConfig, start_lab
 from crmsec.lab.org import LabOrg
@@ -92,3 +93,26 @@ def test_scope_all_faults_every_path_and_truncated_bodies_break_off(lab: Lab) ->
             _get(lab, "/admin/")
     finally:
         lab.state.configure_faults(seed=0, rate=0.0)
+
+
+def _soap_statuses(lab: Lab) -> list[int]:
+    """Status of 12 readMetadata calls, each for another profile (the session id is the lab's own token)."""
+    statuses = []
+    with httpx.Client(verify=ssl.create_default_context(cafile=str(lab.ca_bundle)), timeout=10) as client:
+        for number in range(12):
+            body = _envelope(lab.token, "Profile", [f"Profile{number}"])
+            answer = client.post(f"{lab.url}/services/Soap/m/62.0", content=body, headers={"SOAPAction": '""'})
+            statuses.append(answer.status_code)
+    return statuses
+
+
+@pytest.mark.integration
+def test_two_labs_with_the_same_seed_fault_the_same_metadata_calls_despite_their_own_tokens() -> None:
+    """The session id in a SOAP body differs per lab start; the faults it draws must not."""
+    runs = []
+    for _ in range(2):
+        with start_lab(LabConfig(scenario="hardened", users=5, contacts=5)) as running:
+            running.state.configure_faults(seed=9, rate=0.5, kinds=("server_error",))
+            runs.append(_soap_statuses(running))
+    assert runs[0] == runs[1]
+    assert set(runs[0]) == {200, 500}
