@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from collections.abc import Callable
 from typing import Any
 from urllib.parse import unquote
@@ -262,3 +263,22 @@ async def test_a_partial_failure_makes_the_key_an_error_not_nulls_or_omissions(
         assert error is not None, f"{key} was recorded as a value"
         assert error.reason in (Reason.HTTP_ERROR, Reason.RATE_LIMITED), (key, error.reason)
     assert item(recorder, "integrations.oauth_tokens").error is None  # keys that did not need it are unaffected
+
+
+@pytest.mark.anyio
+async def test_an_adoption_count_without_total_size_is_malformed_not_unknown() -> None:
+    base = fake_org()
+
+    def handler(request: httpx.Request) -> httpx.Response:
+        response = base(request)
+        if not request.url.path.endswith("/composite"):
+            return response
+        document = json.loads(response.content)
+        for answer in document["compositeResponse"]:
+            if answer["referenceId"] == "Lead" and answer["body"].get("totalSize") == 0:
+                answer["body"] = {"done": True, "records": []}  # no totalSize: the count is unknown
+        return httpx.Response(200, json=document, headers=response.headers)
+
+    recorder = await run(handler)
+    error = item(recorder, "usage.activity").error
+    assert error is not None and error.reason is Reason.MALFORMED_RESPONSE

@@ -322,7 +322,16 @@ class EvidenceBuilder:
         adoption: dict[str, int | None] = {}
         if self.optional("adoption") is not None:
             for name, body in self.parts("adoption").items():
-                adoption[name] = body.get("totalSize")
+                total = body.get("totalSize")
+                if not isinstance(total, int) or isinstance(total, bool):
+                    raise _Missing(
+                        ConnectorError(
+                            f"the adoption count of {name} answered without a totalSize",
+                            endpoint="POST /services/data/composite",
+                            reason=Reason.MALFORMED_RESPONSE,
+                        )
+                    )
+                adoption[name] = total
         return {
             "licensed_users": len(internal),
             "active_users_30d": active,
