@@ -12,8 +12,9 @@ bodies, only slow bodies, latency, token expiry). Each faulted run is compared w
   `--fail-under` threshold passes where the clean run fails);
 - a run the connector stops (TargetError, exit 3) gives no verdict at all, which is allowed.
 
-The two checks that measure the collection's own requests (CRM-STAB-001 latency, CRM-STAB-002 error rate)
-judge exactly what the faults change: they may get worse, never better.
+CRM-STAB-002 (API error rate) judges the collection's own requests, exactly what the faults change: it may get
+worse, never better. CRM-STAB-001 (API latency) is left out of the profile: it judges measured time, and
+tests never assert on time (a loaded machine could make the clean run slower than a faulted one).
 
 Seeds differ per cell (cell number * 100 + run), so each cell fails other requests. To keep the matrix near a
 minute on two cores, faulted runs retry without waiting (Retry-After and backoff are tested in tests/connectors),
@@ -29,7 +30,7 @@ import os
 import random
 from collections import defaultdict
 from collections.abc import Iterator, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
@@ -55,7 +56,8 @@ pytestmark = pytest.mark.integration
 
 RUNS = 20
 LAB = LabConfig(scenario="mixed", users=30, contacts=40, seed=11)
-TRANSPORT_CHECKS = frozenset({"CRM-STAB-001", "CRM-STAB-002"})
+TRANSPORT_CHECKS = frozenset({"CRM-STAB-002"})
+TIMED_CHECKS = ("CRM-STAB-001",)
 RANK = {Status.PASS: 0, Status.WARN: 1, Status.FAIL: 2, Status.ERROR: 3}
 Row = tuple[str, str]
 
@@ -167,6 +169,14 @@ class Scanner:
         return Outcome({row: frozenset(found) for row, found in rows.items()}, report.scores.overall, passed)
 
 
+def _profile() -> Profile:
+    """`baseline` without the checks that judge measured time."""
+    baseline = load_profile("baseline")
+    return replace(
+        baseline, select={**baseline.select, "exclude": (*baseline.select.get("exclude", ()), *TIMED_CHECKS)}
+    )
+
+
 @pytest.fixture(scope="module")
 def catalogue() -> Catalogue:
     return load_catalogue(plugins=False)
@@ -181,7 +191,7 @@ def lab() -> Iterator[Lab]:
 @pytest.fixture(scope="module")
 def clean(lab: Lab, catalogue: Catalogue) -> Iterator[dict[str, tuple[Outcome, int]]]:
     """The clean scan of each platform, and how many authenticated requests it made (for token expiry)."""
-    profile = load_profile("baseline")
+    profile = _profile()
     outcomes: dict[str, tuple[Outcome, int]] = {}
     with pytest.MonkeyPatch.context() as patch:
         patch.setattr(engine, "load_connector", _connector)
@@ -284,7 +294,7 @@ def test_faults_only_turn_verdicts_into_error(
     monkeypatch.setattr(web, "_record_tls", _no_tls_scan)
     monkeypatch.setattr(build, "validate_report", _unvalidated)
     reference, clean_requests = clean[platform]
-    scanner = Scanner(lab, platform, catalogue, load_profile("baseline"))
+    scanner = Scanner(lab, platform, catalogue, _profile())
     tally = Tally()
     try:
         for seed in range(100 * CELLS.index(cell) + 1, 100 * CELLS.index(cell) + RUNS + 1):
