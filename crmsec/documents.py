@@ -7,7 +7,8 @@ and the JSON pointer of the first problem, never a traceback.
 from __future__ import annotations
 
 import json
-import os
+import math
+import re
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -15,7 +16,7 @@ from typing import Any
 import jsonschema
 from jsonschema.exceptions import best_match
 
-from crmsec import resources
+from crmsec import files, resources
 from crmsec.errors import InputError
 
 MAX_DOCUMENT_BYTES = 512 * 1024 * 1024
@@ -25,16 +26,63 @@ def _refuse_constant(name: str) -> Any:
     raise ValueError(f"{name} is not valid JSON")
 
 
+def _finite_float(text: str) -> float:
+    value = float(text)
+    if not math.isfinite(value):
+        raise ValueError(f"the number {text[:40]} is out of range")
+    return value
+
+
+# A `\uD800`-`\uDFFF` escape is the only way a parsed JSON string can hold a surrogate; most documents
+# have none, so the walk over the parsed document only runs when the text holds one.
+_SURROGATE_ESCAPE = re.compile(r"\\u[dD][89a-fA-F]")
+
+
+def parse_json(data: bytes) -> Any:
+    """Parse JSON bytes strictly: UTF-8 only, then as `parse_json_text`.
+
+    Raises `ValueError` (UnicodeDecodeError and JSONDecodeError are ValueErrors) or `RecursionError`.
+    """
+    return parse_json_text(data.decode("utf-8"))
+
+
+def parse_json_text(text: str) -> Any:
+    """Parse JSON text strictly: no NaN or Infinity, no number overflowing to infinity, and no lone
+    surrogate (which no UTF-8 file can hold and nothing downstream could encode or print).
+
+    Raises `ValueError` (JSONDecodeError is one) or `RecursionError`.
+    """
+    document = json.loads(text, parse_constant=_refuse_constant, parse_float=_finite_float)
+    if _SURROGATE_ESCAPE.search(text) and _holds_surrogate(document):
+        raise ValueError("a string holds a lone surrogate escape (\\ud800-\\udfff), which is not Unicode text")
+    return document
+
+
+def _holds_surrogate(document: Any) -> bool:
+    pending = [document]
+    while pending:
+        value = pending.pop()
+        if isinstance(value, str):
+            strings = [value]
+        elif isinstance(value, dict):
+            strings = list(value)
+            pending.extend(value.values())
+        elif isinstance(value, list):
+            strings = []
+            pending.extend(value)
+        else:
+            continue
+        for text in strings:
+            if not text.isascii() and any("\ud800" <= character <= "\udfff" for character in text):
+                return True
+    return False
+
+
 def read_json(path: Path, error: Callable[[str], InputError], *, max_bytes: int = MAX_DOCUMENT_BYTES) -> Any:
-    """Parse a JSON file; oversized, unreadable or invalid files raise `error(message)` naming the file."""
+    """Parse a JSON file; a non-regular, oversized, unreadable or invalid file raises `error(message)` naming it."""
+    data = files.read_regular(path, limit=max_bytes, error=error)
     try:
-        size = path.stat().st_size
-        if size > max_bytes:
-            raise error(f"{path}: {size} bytes is over the {max_bytes}-byte limit")
-        with path.open("rb") as handle:
-            return json.loads(handle.read().decode("utf-8"), parse_constant=_refuse_constant)
-    except OSError as problem:
-        raise error(f"{path}: cannot read ({problem.strerror or type(problem).__name__})") from problem
+        return parse_json(data)
     except UnicodeDecodeError as problem:
         raise error(f"{path}: not UTF-8 text") from problem
     except json.JSONDecodeError as problem:
@@ -61,14 +109,11 @@ def validate(document: Any, schema_name: str, *, where: str, error: Callable[[st
 
 
 def write_private(path: Path, data: bytes) -> None:
-    """Write bytes to a file readable by its owner only (0600), replacing it atomically."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    temporary = path.with_name(f".{path.name}.tmp")
-    descriptor = os.open(temporary, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
-    with os.fdopen(descriptor, "wb") as handle:
-        handle.write(data)
-    temporary.chmod(0o600)
-    temporary.replace(path)
+    """Write bytes to a file readable by its owner only (0600), replacing it atomically (`files.write_atomic`).
+
+    A failure raises `InputError` naming the file; the old content stays in place.
+    """
+    files.write_output(path, data, mode=0o600)
 
 
 def pretty_bytes(document: Any) -> bytes:

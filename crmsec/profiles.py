@@ -154,7 +154,7 @@ def _resolve_reference(reference: str, *, relative_to: Path | None) -> Path:
     candidate = Path(reference)
     if not candidate.is_absolute() and relative_to is not None:
         candidate = relative_to.parent / candidate
-    if candidate.is_file():
+    if candidate.exists():  # a folder, FIFO or device is refused by the reader, naming it
         return candidate
     names = ", ".join(builtins)
     raise ProfileError(f"profile {reference!r} is neither a built-in profile ({names}) nor a file")

@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import math
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
 import yaml
 
+from crmsec import files
 from crmsec.errors import InputError
 
 MAX_YAML_BYTES = 1024 * 1024
@@ -22,7 +24,7 @@ def load_yaml_text(text: str, *, where: str, error: Callable[[str], InputError])
             if isinstance(event, yaml.AliasEvent):
                 position = event.start_mark.line + 1 if event.start_mark else 0
                 raise error(f"{where}:{position}: YAML aliases are not allowed")
-        return yaml.safe_load(text)
+        document = yaml.safe_load(text)
     except yaml.MarkedYAMLError as problem:
         mark = problem.problem_mark
         line = f":{mark.line + 1}" if mark is not None else ""
@@ -33,17 +35,28 @@ def load_yaml_text(text: str, *, where: str, error: Callable[[str], InputError])
         raise error(f"{where}: invalid value: {problem}") from problem
     except RecursionError as problem:
         raise error(f"{where}: nested too deeply") from problem
+    _refuse_non_finite(document, where=where, error=error)
+    return document
+
+
+def _refuse_non_finite(document: Any, *, where: str, error: Callable[[str], InputError]) -> None:
+    """`.nan` and `.inf` are YAML floats but no JSON number: refuse them, naming the field."""
+    pending: list[tuple[str, Any]] = [("", document)]
+    while pending:
+        field, value = pending.pop()
+        if isinstance(value, dict):
+            pending.extend((f"{field}.{key}" if field else str(key), item) for key, item in value.items())
+        elif isinstance(value, list):
+            pending.extend((f"{field}[{index}]", item) for index, item in enumerate(value))
+        elif isinstance(value, float) and not math.isfinite(value):
+            raise error(f"{where}: {field or 'the document'}: {value} is not a finite number")
 
 
 def load_yaml_file(path: Path, *, error: Callable[[str], InputError]) -> Any:
-    """Read and parse a YAML file safely; unreadable, oversized or invalid files raise `error`."""
+    """Read and parse a YAML file safely; non-regular, unreadable, oversized or invalid files raise `error`."""
+    data = files.read_regular(path, limit=MAX_YAML_BYTES, error=error)
     try:
-        size = path.stat().st_size
-        if size > MAX_YAML_BYTES:
-            raise error(f"{path}: {size} bytes is over the {MAX_YAML_BYTES}-byte limit")
-        text = path.read_text(encoding="utf-8")
-    except OSError as problem:
-        raise error(f"{path}: cannot read ({problem.strerror or type(problem).__name__})") from problem
+        text = data.decode("utf-8")
     except UnicodeDecodeError as problem:
         raise error(f"{path}: not UTF-8 text") from problem
     return load_yaml_text(text, where=str(path), error=error)

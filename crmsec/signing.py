@@ -34,6 +34,7 @@ from cryptography.exceptions import InvalidSignature, UnsupportedAlgorithm
 from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey, Ed25519PublicKey
 
+from crmsec import files
 from crmsec.attestation import Verdict, compare_predicate, report_predicate, signed_verdict
 from crmsec.canonical import canonical_bytes, sha256_hex
 from crmsec.errors import InputError, SigningError, VerificationError
@@ -165,17 +166,17 @@ def generate_keypair(path: Path, *, passphrase: bytes | None, force: bool) -> tu
 
 
 def _write_new(path: Path, data: bytes, *, mode: int, replace: bool) -> None:
-    """Create `path` with `mode` from the first byte (O_EXCL); with `replace`, via a temporary file."""
-    target = path.with_name(f".{path.name}.tmp") if replace else path
+    """Create `path` with `mode` from the first byte: O_EXCL, or with `replace` an atomic `files.write_atomic`."""
     try:
         if replace:
-            target.unlink(missing_ok=True)
-        descriptor = os.open(target, os.O_WRONLY | os.O_CREAT | os.O_EXCL, mode)
+            files.write_atomic(path, data, mode=mode)
+            return
+        descriptor = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, mode)
         with os.fdopen(descriptor, "wb") as handle:
             os.fchmod(handle.fileno(), mode)
             handle.write(data)
-        if replace:
-            target.replace(path)
+            handle.flush()
+            os.fsync(handle.fileno())
     except FileExistsError as error:
         raise InputError(f"{path}: already exists", hint="pass --force to replace the key pair") from error
     except OSError as error:
@@ -234,15 +235,16 @@ def passphrase_from_environment(name: str | None) -> bytes | None:
 # -- the in-toto statement over report.json and evidence.json -----------------------------------------
 
 
-def file_sha256(path: Path) -> str:
-    """The hex sha256 of a file's bytes, read in chunks; an unreadable file raises `SigningError`."""
+def file_sha256(path: Path, *, limit: int = MAX_REPORT_BYTES) -> str:
+    """The hex sha256 of a regular file's bytes, read in chunks; an unreadable, non-regular (FIFO, device)
+    or larger than `limit` file raises `SigningError`."""
     hasher = hashlib.sha256()
-    try:
-        with path.open("rb") as handle:
-            for chunk in iter(lambda: handle.read(_CHUNK), b""):
+    with files.open_regular(path, limit=limit, error=SigningError) as handle:
+        try:
+            for chunk in files.capped_chunks(handle, path, limit=limit, error=SigningError, size=_CHUNK):
                 hasher.update(chunk)
-    except OSError as error:
-        raise SigningError(f"{path}: cannot read ({error.strerror or type(error).__name__})") from error
+        except OSError as error:
+            raise SigningError(f"{path}: cannot read ({error.strerror or type(error).__name__})") from error
     return hasher.hexdigest()
 
 
@@ -282,23 +284,14 @@ def sign_report(report_path: Path, evidence_path: Path, private_key: Ed25519Priv
 
 
 def _read_capped(path: Path, error_type: type[SigningError], *, limit: int) -> bytes:
-    try:
-        with path.open("rb") as handle:
-            data = handle.read(limit + 1)
-    except OSError as error:
-        raise error_type(f"{path}: cannot read ({error.strerror or type(error).__name__})") from error
-    if len(data) > limit:
-        raise error_type(f"{path}: over the {limit}-byte limit")
-    return data
+    return files.read_regular(path, limit=limit, error=error_type)
 
 
 def write_envelope(envelope: dict[str, Any], path: Path) -> None:
-    """Write an envelope as JSON (sorted keys, two-space indent), replacing `path` atomically."""
+    """Write an envelope as JSON (sorted keys, two-space indent), replacing `path` atomically (0644: it is public)."""
     data = (json.dumps(envelope, indent=2, sort_keys=True) + "\n").encode("utf-8")
-    temporary = path.with_name(f".{path.name}.tmp")
     try:
-        temporary.write_bytes(data)
-        temporary.replace(path)
+        files.write_atomic(path, data, mode=0o644)
     except OSError as error:
         raise SigningError(f"{path}: cannot write ({error.strerror or type(error).__name__})") from error
 
@@ -329,11 +322,13 @@ def verify_envelope(
     `evidence_checked` say so, and callers must tell their users. Any mismatch, and any malformed
     envelope or statement, raises `VerificationError`.
     """
-    raw = _read_capped(envelope_path, VerificationError, limit=MAX_ENVELOPE_BYTES)
+    raw = _read_capped(envelope_path, SigningError, limit=MAX_ENVELOPE_BYTES)
     try:
         envelope = json.loads(raw, parse_constant=_refuse_constant)
     except (UnicodeDecodeError, ValueError) as error:
         raise VerificationError(f"{envelope_path}: not a JSON envelope") from error
+    except RecursionError as error:  # no DSSE envelope nests: an input error, not a verdict on a signature
+        raise SigningError(f"{envelope_path}: nested too deeply to be a DSSE envelope") from error
     statement = _parse_statement(verify_payload(envelope, public_key), envelope_path)
     subjects = _subject_digests(statement, envelope_path)
     predicate: dict[str, Any] = statement["predicate"]
@@ -359,7 +354,9 @@ def _digest_for_verification(path: Path) -> str:
     try:
         return file_sha256(path)
     except SigningError as error:
-        raise VerificationError(str(error)) from error
+        if isinstance(error.__cause__, OSError):  # it cannot be read, so it cannot be shown unchanged
+            raise VerificationError(str(error)) from error
+        raise  # not a regular file, or over the limit: an input error (exit 2), not a mismatch
 
 
 def _report_for_verification(path: Path) -> bytes:
@@ -382,7 +379,7 @@ def _report_document(report_bytes: bytes, where: Path) -> Any:
 def _parse_statement(payload: bytes, where: Path) -> dict[str, Any]:
     try:
         statement = json.loads(payload, parse_constant=_refuse_constant)
-    except (UnicodeDecodeError, ValueError) as error:
+    except (UnicodeDecodeError, ValueError, RecursionError) as error:
         raise VerificationError(f"{where}: the signed payload is not JSON") from error
     if not isinstance(statement, dict) or statement.get("_type") != STATEMENT_TYPE:
         raise VerificationError(f"{where}: the signed payload is not an in-toto Statement v1")

@@ -9,6 +9,7 @@ from __future__ import annotations
 import importlib
 import logging
 import sys
+import traceback
 
 import click
 
@@ -97,9 +98,9 @@ def main(argv: list[str] | None = None) -> None:
         console.err(f"crmsec: error: {scrub_message(str(error))}")
         console.err(f"crmsec: hint: {error.hint}")
         sys.exit(_exit_code(error))
-    except Exception as error:
-        if debug:
-            raise
+    except Exception as error:  # noqa: BLE001 -- boundary: a crash exits 3, never a verdict
+        if debug:  # the traceback, then the same exit 3: re-raising would let Python exit 1 (gate failed)
+            console.err(scrub_text(traceback.format_exc()).rstrip())
         console.err(f"crmsec: internal error: {type(error).__name__}: {scrub_text(str(error))}")
         console.err("crmsec: hint: run again with --debug and report it (see SECURITY.md)")
         sys.exit(ExitCode.SCAN_FAILED)

@@ -178,14 +178,18 @@ def evaluate_and_write(snapshot: EvidenceSnapshot, settings: RunSettings, *, col
 
 
 def write_bundle(report: Report, snapshot: EvidenceSnapshot, settings: RunSettings) -> list[Path]:
-    """Write evidence.json, report.json, the rendered formats and (when asked) the DSSE envelope."""
+    """Write evidence.json, report.json, the rendered formats and (when asked) the DSSE envelope.
+
+    Every file is replaced atomically with its own mode (0600). Files that an earlier run wrote here but this
+    one does not (report.sarif after `--format html`, report.dsse.json without `--sign-key`) are removed, so
+    nothing in the folder looks current when it is not.
+    """
+    from crmsec.documents import write_private
     from crmsec.render import DEFAULT_FORMATS, write_formats
 
     out = settings.out_dir
     out.mkdir(parents=True, exist_ok=True)
     save_snapshot(snapshot, out / "evidence.json")
-    from crmsec.documents import write_private
-
     write_private(out / "report.json", report.to_bytes())
     files = [out / "report.json", out / "evidence.json"]
     formats = DEFAULT_FORMATS if settings.formats is None else _parse_formats(settings.formats)
@@ -195,7 +199,29 @@ def write_bundle(report: Report, snapshot: EvidenceSnapshot, settings: RunSettin
         from crmsec.signing import sign_bundle
 
         files.append(sign_bundle(out, settings.sign_key))
+    remove_stale_outputs(out, keep=files)
     return files
+
+
+def remove_stale_outputs(out: Path, *, keep: Sequence[Path]) -> None:
+    """Remove the rendered files and envelope crmsec writes into `out` that are not in `keep`.
+
+    Only our own fixed names (`render.FORMATS` and the envelope) are touched; anything else in the
+    folder is left alone. A symlink with one of those names is removed, never followed.
+    """
+    from crmsec.render import FORMATS
+    from crmsec.signing import ENVELOPE_NAME
+
+    kept = {path.name for path in keep}
+    for name in (*(entry.filename for entry in FORMATS.values()), ENVELOPE_NAME):
+        path = out / name
+        if name in kept or not (path.is_symlink() or path.exists()):
+            continue
+        try:
+            path.unlink()
+        except OSError as error:
+            reason = error.strerror or type(error).__name__
+            raise InputError(f"{path}: left from an earlier run and cannot be removed ({reason})") from error
 
 
 def _sarif_anchor(settings: RunSettings) -> str:

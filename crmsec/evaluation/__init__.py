@@ -54,13 +54,14 @@ def load_inputs(folder: Path | None, *, collected_at: str) -> dict[str, Evidence
     items: dict[str, EvidenceItem] = {}
     for key, (name, loader) in INPUT_FILES.items():
         path = None if folder is None else folder / name
-        value = loader(path) if path is not None and path.is_file() else None
+        present = path is not None and (path.exists() or path.is_symlink())  # the loader refuses a FIFO or device
+        value = loader(path) if path is not None and present else None
         if value is not None:
             items[key] = EvidenceItem.of_value(key, value, source=name, collected_at=collected_at)
             continue
         if folder is None:
             message = f"{name} not provided (pass --inputs DIR; `crmsec init` writes templates)"
-        elif path is not None and path.is_file():
+        elif present:
             message = f"{name} has no data (an untouched template?)"
         else:
             message = f"{name} not found in the inputs folder"

@@ -11,6 +11,7 @@ import re
 from dataclasses import dataclass
 from pathlib import Path
 
+from crmsec import files
 from crmsec.errors import InputError
 
 MAX_CSV_BYTES = 16 * 1024 * 1024
@@ -62,12 +63,8 @@ def _row(name: str, number: int, text: str, header: tuple[str, ...]) -> dict[str
 
 
 def _text(path: Path) -> str:
+    data = files.read_regular(path, limit=MAX_CSV_BYTES, error=InputError)
     try:
-        size = path.stat().st_size
-        if size > MAX_CSV_BYTES:
-            raise InputError(f"{path.name}: {size} bytes is over the {MAX_CSV_BYTES}-byte limit")
-        return path.read_bytes().decode("utf-8-sig")
-    except OSError as error:
-        raise InputError(f"{path.name}: cannot read ({error.strerror or type(error).__name__})") from error
+        return data.decode("utf-8-sig")
     except UnicodeDecodeError as error:
         raise InputError(f"{path.name}: not UTF-8 text") from error

@@ -8,12 +8,17 @@ line; the message never quotes a value, since values may be personal data.
 
 from __future__ import annotations
 
+import contextlib
 import csv
+import io
 import json
 import random
 from collections.abc import Iterator
 from pathlib import Path
+from typing import TextIO
 
+from crmsec import files
+from crmsec.documents import parse_json_text
 from crmsec.errors import InputError
 from crmsec.pii.columns import ColumnAccumulator, ColumnResult
 
@@ -74,7 +79,7 @@ def _format(path: Path) -> str:
     if suffix in _CSV_SUFFIXES:
         return "csv"
     try:
-        with path.open("rb") as handle:
+        with files.open_regular(path, limit=None, error=_input_error) as handle:
             head = handle.read(4096).lstrip(b"\xef\xbb\xbf \t\r\n")
     except OSError as error:
         raise InputError(f"{path}: cannot read ({error.strerror})", hint=_HINT) from error
@@ -85,9 +90,20 @@ def _format(path: Path) -> str:
     return "csv"
 
 
+def _input_error(message: str) -> InputError:
+    return InputError(message, hint=_HINT)
+
+
+@contextlib.contextmanager
+def _open_text(path: Path, *, newline: str | None) -> Iterator[TextIO]:
+    """The export as UTF-8 text (BOM skipped), streamed; a FIFO, device or folder is refused, not read."""
+    with files.open_regular(path, limit=None, error=_input_error) as handle:
+        yield io.TextIOWrapper(handle, encoding="utf-8-sig", newline=newline)
+
+
 def _csv_rows(path: Path, columns: dict[str, ColumnAccumulator]) -> Iterator[Row]:
     try:
-        with path.open(encoding="utf-8-sig", newline="") as handle:
+        with _open_text(path, newline="") as handle:
             delimiter = "\t" if path.suffix.lower() == ".tsv" else ","
             reader = csv.reader(handle, delimiter=delimiter, strict=True)
             header = _header(path, next(reader, None))
@@ -120,7 +136,7 @@ def _header(path: Path, header: list[str] | None) -> list[str]:
 
 def _jsonl_rows(path: Path, columns: dict[str, ColumnAccumulator]) -> Iterator[Row]:
     try:
-        with path.open(encoding="utf-8-sig") as handle:
+        with _open_text(path, newline=None) as handle:
             for number, line in enumerate(handle, start=1):
                 if line.strip():
                     yield _json_row(path, number, line, columns)
@@ -132,10 +148,12 @@ def _jsonl_rows(path: Path, columns: dict[str, ColumnAccumulator]) -> Iterator[R
 
 def _json_row(path: Path, number: int, line: str, columns: dict[str, ColumnAccumulator]) -> Row:
     try:
-        document = json.loads(line, parse_constant=_refuse_constant)
+        document = parse_json_text(line)
     except (json.JSONDecodeError, ValueError) as error:
         reason = error.msg if isinstance(error, json.JSONDecodeError) else str(error)
         raise InputError(f"{path}:{number}: not valid JSON ({reason})", hint=_HINT) from error
+    except RecursionError as error:
+        raise InputError(f"{path}:{number}: nested too deeply", hint=_HINT) from error
     if not isinstance(document, dict):
         raise InputError(f"{path}:{number}: expected a JSON object per line", hint=_HINT)
     row: Row = {}
@@ -156,7 +174,3 @@ def _cell(value: object) -> str | None:
     if isinstance(value, int | float):
         return str(value)
     return json.dumps(value, ensure_ascii=False, sort_keys=True)
-
-
-def _refuse_constant(name: str) -> None:
-    raise ValueError(f"{name} is not allowed")

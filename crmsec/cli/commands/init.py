@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from importlib.resources import files
+from importlib import resources
 from pathlib import Path
 
 import click
@@ -10,6 +10,7 @@ import click
 from crmsec.cli import console
 from crmsec.errors import InputError
 from crmsec.evaluation import INPUT_FILES
+from crmsec.files import write_output
 
 
 @click.command("init", help="Write commented templates of the evaluation inputs (use them with --inputs DIR).")
@@ -25,12 +26,12 @@ from crmsec.evaluation import INPUT_FILES
 def command(out_dir: Path, force: bool) -> None:
     """Write the templates; refuses to overwrite an existing file without --force."""
     names = [name for name, _ in INPUT_FILES.values()]
-    existing = [name for name in names if (out_dir / name).exists()]
+    existing = [name for name in names if (out_dir / name).exists() or (out_dir / name).is_symlink()]
     if existing and not force:
         raise InputError(f"{out_dir}: {', '.join(existing)} already exist", hint="pass --force to replace them")
-    out_dir.mkdir(parents=True, exist_ok=True)
-    templates = files("crmsec.evaluation") / "templates"
+    templates = resources.files("crmsec.evaluation") / "templates"
     for name in names:
-        (out_dir / name).write_text((templates / name).read_text(encoding="utf-8"), encoding="utf-8")
+        # Atomic and symlink-safe: a link at the name is replaced, never written through (0644: templates).
+        write_output(out_dir / name, (templates / name).read_bytes(), mode=0o644)
         console.out(f"wrote {out_dir / name}")
     console.out(f"Fill them in, then: crmsec evaluate evidence.json --inputs {out_dir}  (see docs/inputs.md)")
