@@ -9,9 +9,11 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from urllib.parse import urlsplit, urlunsplit
 
+from crmsec import files
 from crmsec.errors import InputError
 
 DEFAULT_TOKEN_ENV = "CRMSEC_TOKEN"  # noqa: S105 -- the name of a variable, not a secret
+MAX_CREDENTIALS_BYTES = 1024 * 1024
 
 
 class Secret:
@@ -117,16 +119,21 @@ def secret_from_environment(name: str) -> Secret | None:
     return Secret(value) if value else None
 
 
+def _credentials_error(message: str) -> InputError:
+    return InputError(f"--credentials-file {message}")
+
+
 def credentials_from_file(path: Path) -> dict[str, Secret]:
     """Read `KEY=VALUE` lines (or a single bare token) from a credentials file.
 
     A bare token becomes `token`. Comments (#) and blank lines are skipped. The file's contents never
     appear in an error message.
     """
+    data = files.read_regular(path, limit=MAX_CREDENTIALS_BYTES, error=_credentials_error)
     try:
-        text = path.read_text(encoding="utf-8")
-    except OSError as error:
-        raise InputError(f"--credentials-file {path}: cannot read ({error.strerror})") from error
+        text = data.decode("utf-8")
+    except UnicodeDecodeError as error:
+        raise InputError(f"--credentials-file {path}: not UTF-8 text") from error
     lines = [line.strip() for line in text.splitlines() if line.strip() and not line.strip().startswith("#")]
     if len(lines) == 1 and "=" not in lines[0]:
         return {"token": Secret(lines[0])}

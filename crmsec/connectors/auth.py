@@ -25,11 +25,13 @@ from cryptography.exceptions import UnsupportedAlgorithm
 from cryptography.hazmat.primitives import hashes, serialization
 from cryptography.hazmat.primitives.asymmetric import padding, rsa
 
+from crmsec import files
 from crmsec.errors import InputError, Reason, TargetError
 from crmsec.target import Secret, Target
 
 TOKEN_PATH = "/services/oauth2/token"  # noqa: S105 -- a URL path, not a password
 JWT_GRANT = "urn:ietf:params:oauth:grant-type:jwt-bearer"
+MAX_KEY_FILE_BYTES = 1024 * 1024
 
 
 class BearerAuth(httpx.Auth):
@@ -177,15 +179,16 @@ def _b64_json(document: dict[str, Any]) -> str:
     return _b64(json.dumps(document, separators=(",", ":"), sort_keys=True).encode("utf-8"))
 
 
+def _key_file_error(message: str) -> InputError:
+    return InputError(f"jwt_key_file {message}")
+
+
 def load_private_key(target: Target) -> rsa.RSAPrivateKey:
     """The RSA key for the JWT grant, from option `jwt_key_file` or the variable named by `jwt_key_env`."""
     key_file = target.options.get("jwt_key_file")
     key_env = target.options.get("jwt_key_env")
     if key_file:
-        try:
-            material = Path(key_file).read_bytes()
-        except OSError as error:
-            raise InputError(f"jwt_key_file {key_file}: cannot read ({error.strerror})") from error
+        material = files.read_regular(Path(key_file), limit=MAX_KEY_FILE_BYTES, error=_key_file_error)
         where = f"jwt_key_file {key_file}"
     elif key_env:
         material = os.environ.get(key_env, "").encode("utf-8")

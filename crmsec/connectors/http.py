@@ -24,6 +24,7 @@ import dataclasses
 import functools
 import logging
 import ssl
+import stat
 from collections.abc import Callable, Collection, Mapping
 from pathlib import Path
 from urllib.parse import urljoin
@@ -128,6 +129,8 @@ def ssl_context(target: Target) -> ssl.SSLContext:
         status = target.ca_bundle.stat()
     except OSError as error:
         raise InputError(f"--ca-bundle {target.ca_bundle}: not a readable PEM CA bundle") from error
+    if not stat.S_ISREG(status.st_mode):  # a FIFO would block the TLS library's read; a device never ends
+        raise InputError(f"--ca-bundle {target.ca_bundle}: not a regular file")
     return _context(str(target.ca_bundle.resolve()), (status.st_size, status.st_mtime_ns))
 
 

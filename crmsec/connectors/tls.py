@@ -39,6 +39,7 @@ from cryptography import x509
 from cryptography.exceptions import UnsupportedAlgorithm
 from cryptography.hazmat.primitives.asymmetric import dsa, ec, ed448, ed25519, rsa
 
+from crmsec import files
 from crmsec.connectors.base import Recorder
 from crmsec.errors import ConnectorError, InputError, Reason
 from crmsec.evidence import timestamp
@@ -50,6 +51,7 @@ EVIDENCE_KEY = "tls.scan"
 PROTOCOLS: tuple[str, ...] = ("ssl_2_0", "ssl_3_0", "tls_1_0", "tls_1_1", "tls_1_2", "tls_1_3")
 DEFAULT_CONCURRENCY = 20
 DEFAULT_TIMEOUT_SECONDS = 5
+MAX_CA_BUNDLE_BYTES = 16 * 1024 * 1024
 
 _CONNECTIVITY_REASONS: dict[str, Reason] = {
     "ConnectionToServerTimedOut": Reason.TIMEOUT,
@@ -164,11 +166,16 @@ def _scan_request(sslyze: Any, host: str, port: int, *, ca_bundle: Path | None, 
     )
 
 
+def _bundle_error(message: str) -> InputError:
+    return InputError(f"--ca-bundle {message}")
+
+
 def _checked_bundle(path: Path) -> Path:
     """`path` if it holds at least one PEM certificate; sslyze would otherwise fail deep inside a scan job."""
+    data = files.read_regular(path, limit=MAX_CA_BUNDLE_BYTES, error=_bundle_error)
     try:
-        x509.load_pem_x509_certificates(path.read_bytes())
-    except (OSError, ValueError) as error:
+        x509.load_pem_x509_certificates(data)
+    except ValueError as error:
         raise InputError(f"--ca-bundle {path}: not a readable PEM CA bundle") from error
     return path
 

@@ -300,3 +300,21 @@ def test_outputs_of_an_earlier_run_do_not_stay_looking_current(
     names = sorted(path.name for path in signed.iterdir())
     assert names == ["evidence.json", "notes.txt", "report.json", "report.md"]
     assert stat.S_IMODE((signed / "report.md").stat().st_mode) == 0o600
+
+
+def test_credentials_keys_and_ca_bundles_refuse_a_device(tmp_path: Path) -> None:
+    from crmsec.connectors import auth, http, tls
+    from crmsec.errors import InputError
+    from crmsec.target import Target, credentials_from_file
+
+    device = _device_link(tmp_path, "secret.pem")
+    target = Target("salesforce", "https://crm.example.test", ca_bundle=device, options={"jwt_key_file": str(device)})
+    attempts = [
+        ("--credentials-file", lambda: credentials_from_file(device)),
+        ("jwt_key_file", lambda: auth.load_private_key(target)),
+        ("--ca-bundle", lambda: tls._checked_bundle(device)),
+        ("--ca-bundle", lambda: http.ssl_context(target)),
+    ]
+    for flag, attempt in attempts:
+        with pytest.raises(InputError, match=rf"^{flag} \S*secret\.pem: not a regular file$"):
+            attempt()
