@@ -112,3 +112,19 @@ def test_capped_chunks_stops_a_file_that_outgrows_its_limit(tmp_path: Path) -> N
         list(files.capped_chunks(handle, path, limit=9, error=InputError, size=4))
     with files.open_regular(path, limit=None, error=InputError) as handle:
         assert b"".join(files.capped_chunks(handle, path, limit=10, error=InputError, size=4)) == b"x" * 10
+
+
+def test_lab_certificates_replace_an_old_key_file_with_a_0600_one(tmp_path: Path) -> None:
+    from crmsec.lab.certs import make_certificates
+
+    outside = tmp_path / "outside.pem"
+    outside.write_bytes(b"precious")
+    folder = tmp_path / "certs"
+    folder.mkdir()
+    (folder / "server.key").write_bytes(b"old key")
+    (folder / "server.key").chmod(0o644)
+    (folder / "ca.pem").symlink_to(outside)
+    paths = make_certificates(folder)
+    assert stat.S_IMODE(paths.private_key.stat().st_mode) == 0o600
+    assert paths.private_key.read_bytes().startswith(b"-----BEGIN RSA PRIVATE KEY-----")
+    assert outside.read_bytes() == b"precious" and not paths.ca_bundle.is_symlink()

@@ -17,6 +17,8 @@ from cryptography.hazmat.primitives import hashes, serialization
 from cryptography.hazmat.primitives.asymmetric import rsa
 from cryptography.x509.oid import ExtendedKeyUsageOID, NameOID
 
+from crmsec import files
+
 
 @dataclass(frozen=True, slots=True)
 class LabCertificates:
@@ -120,14 +122,13 @@ def make_certificates(directory: Path) -> LabCertificates:
     ca_key, ca = _authority(now)
     server_key, server = _server(now, ca_key, ca)
     paths = LabCertificates(directory / "ca.pem", directory / "server.pem", directory / "server.key")
-    paths.ca_bundle.write_bytes(ca.public_bytes(serialization.Encoding.PEM))
-    paths.certificate.write_bytes(
-        server.public_bytes(serialization.Encoding.PEM) + ca.public_bytes(serialization.Encoding.PEM)
+    # Atomic writes with the final mode from the first byte: an older 0644 key file or a symlink at the name
+    # is replaced, never written through.
+    files.write_atomic(paths.ca_bundle, ca.public_bytes(serialization.Encoding.PEM), mode=0o644)
+    chain = server.public_bytes(serialization.Encoding.PEM) + ca.public_bytes(serialization.Encoding.PEM)
+    files.write_atomic(paths.certificate, chain, mode=0o644)
+    key = server_key.private_bytes(
+        serialization.Encoding.PEM, serialization.PrivateFormat.TraditionalOpenSSL, serialization.NoEncryption()
     )
-    paths.private_key.touch(mode=0o600)
-    paths.private_key.write_bytes(
-        server_key.private_bytes(
-            serialization.Encoding.PEM, serialization.PrivateFormat.TraditionalOpenSSL, serialization.NoEncryption()
-        )
-    )
+    files.write_atomic(paths.private_key, key, mode=0o600)
     return paths
