@@ -54,6 +54,7 @@ def test_users_sharing_a_masked_shape_stay_distinct() -> None:
         ("测试账号@corp.cn", "测试***@c***.cn"),
         ("张伟@corp.cn", "张***@c***.cn"),
         ("jsmith", "j***"),
+        ("svc-sync@acme.test", "svc-sync@a***.test"),  # service-account prefixes stay usable by naming checks
     ],
 )
 def test_role_words_survive_and_personal_words_keep_one_character(username: str, masked_stem: str) -> None:

@@ -28,7 +28,7 @@ ROLE_WORDS = frozenset(
         "generic", "noreply", "demo", "training", "guest", "office", "team", "user", "account", "crm", "the",
         "system", "integration", "api", "sync", "bot", "automation", "marketing", "billing", "finance", "hr",
         "helpdesk", "contact", "hello", "webmaster", "postmaster", "security", "site", "portal", "public",
-        "default", "root", "ops", "qa", "prod", "sandbox", "backup", "batch",
+        "default", "root", "ops", "qa", "prod", "sandbox", "backup", "batch", "svc", "srv",
         "公共", "测试", "临时", "管理员", "系统", "客服", "销售",
     }
 )  # fmt: skip
