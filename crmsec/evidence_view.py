@@ -7,12 +7,10 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
 from datetime import UTC, datetime
-from typing import Any, TypeAlias
+from typing import Any
 
 from crmsec.errors import EvidenceError
-
-JsonValue: TypeAlias = Any
-"""Parsed JSON: the only place `Any` is allowed."""
+from crmsec.vocabulary import JsonValue
 
 
 class Evidence:

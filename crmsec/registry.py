@@ -199,7 +199,7 @@ def _load_file(path: Path, relative: Path, *, namespace: str, pack: str) -> list
 
 
 def _crmsec_version() -> str:
-    from crmsec import __version__
+    from crmsec.version import __version__
 
     return __version__
 

@@ -16,13 +16,13 @@ from functools import cache
 from pathlib import Path
 from typing import Any
 
-from crmsec import __version__
 from crmsec.engine import EvaluationOptions, record_finding, run_checks
 from crmsec.errors import Reason
 from crmsec.evidence import EvidenceItem, EvidenceSnapshot, SnapshotMetadata
 from crmsec.profiles import Profile
 from crmsec.registry import Catalogue, load_catalogue
 from crmsec.report.model import FindingRecord
+from crmsec.version import __version__
 
 FIXED_TIME = "2026-01-01T00:00:00Z"
 

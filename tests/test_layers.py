@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import ast
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -81,3 +83,26 @@ def test_only_the_console_prints() -> None:
             if isinstance(node, ast.Call) and isinstance(node.func, ast.Name) and node.func.id == "print":
                 offenders.append(f"{path.relative_to(ROOT)}:{node.lineno}")
     assert offenders == []
+
+
+@pytest.mark.parametrize(
+    ("statement", "absent"),
+    [
+        ("import crmsec.plugin", ("httpx", "crmsec.connectors", "crmsec.engine", "sslyze", "jinja2", "faker")),
+        ("import crmsec", ("httpx", "crmsec.connectors", "crmsec.engine", "crmsec.plugin")),
+        ("from crmsec.version import __version__", ("httpx", "crmsec.connectors", "crmsec.engine")),
+        ("import crmsec.vocabulary", ("httpx", "crmsec.connectors", "crmsec.engine", "crmsec.errors")),
+    ],
+)
+def test_light_imports_stay_light(statement: str, absent: tuple[str, ...]) -> None:
+    """Importing the check API or the package loads no HTTP client, connector or engine (a fresh interpreter)."""
+    probe = f"{statement}; import sys; print(' '.join(sorted(sys.modules)))"
+    result = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, check=True, cwd=ROOT)
+    loaded = set(result.stdout.split())
+    assert [name for name in absent if name in loaded or any(m.startswith(name + ".") for m in loaded)] == []
+
+
+def test_the_public_api_still_loads_on_first_use() -> None:
+    probe = "import crmsec, sys; crmsec.assess; print('crmsec.engine' in sys.modules, crmsec.__version__)"
+    result = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, check=True, cwd=ROOT)
+    assert result.stdout.split() == ["True", "0.1.0"]

@@ -13,11 +13,11 @@ import traceback
 
 import click
 
-from crmsec import __version__
 from crmsec.cli import console
 from crmsec.cli.options import EXIT_CODES_HELP, ExitCode
 from crmsec.errors import CrmsecError, InputError, SigningError, TargetError, VerificationError
 from crmsec.redaction import RedactingFilter, scrub_message, scrub_text
+from crmsec.version import __version__
 
 COMMANDS: tuple[str, ...] = (
     "scan",

@@ -14,12 +14,12 @@ from typing import Protocol
 
 import httpx
 
-from crmsec import __version__
 from crmsec.errors import ConnectorError, Reason
 from crmsec.evidence import EvidenceItem, EvidenceSnapshot, SnapshotMetadata, timestamp, utc_now
 from crmsec.plugin import JsonValue
 from crmsec.redaction import Identities, mask_identities
 from crmsec.target import Target
+from crmsec.version import __version__
 
 Clock = Callable[[], str]
 

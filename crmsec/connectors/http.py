@@ -32,7 +32,6 @@ from urllib.parse import urljoin
 import certifi
 import httpx
 
-from crmsec import __version__
 from crmsec.connectors.exchange import (
     ALWAYS_SECRET_HEADERS,
     DEFAULT_MAX_BYTES,
@@ -54,6 +53,7 @@ from crmsec.connectors.retry import (
 from crmsec.errors import ConnectorError, InputError, Reason, TargetError
 from crmsec.plugin import JsonValue
 from crmsec.target import Target
+from crmsec.version import __version__
 
 __all__ = [
     "ALWAYS_SECRET_HEADERS",

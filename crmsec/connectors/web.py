@@ -37,7 +37,6 @@ from urllib.parse import urlsplit, urlunsplit
 import anyio
 import httpx
 
-from crmsec import __version__
 from crmsec.connectors.base import Recorder
 from crmsec.connectors.http import (
     REDIRECT_STATUSES,
@@ -53,6 +52,7 @@ from crmsec.connectors.tls import record_tls_scan
 from crmsec.errors import ConnectorError, InputError, Reason
 from crmsec.plugin import JsonValue
 from crmsec.target import Target
+from crmsec.version import __version__
 
 logger = logging.getLogger(__name__)
 

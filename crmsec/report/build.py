@@ -6,12 +6,12 @@ import hashlib
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 
-from crmsec import __version__
 from crmsec.evidence import EvidenceSnapshot
 from crmsec.plugin import CheckSpec, JsonValue, Severity, Status
 from crmsec.profiles import Profile
 from crmsec.report.model import FindingRecord, Report, validate_report
 from crmsec.scoring import Scorecard, WaiverOutcome
+from crmsec.version import __version__
 
 
 def fingerprint(check_id: str, resource: str) -> str:

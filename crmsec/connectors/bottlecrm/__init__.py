@@ -28,7 +28,6 @@ from typing import Any
 import anyio
 import httpx
 
-from crmsec import __version__
 from crmsec.connectors.base import Recorder
 from crmsec.connectors.bottlecrm import directory, probes, records
 from crmsec.connectors.bottlecrm.api import BottleApi, auth_for, auth_mode
@@ -38,6 +37,7 @@ from crmsec.connectors.tls import record_tls_scan
 from crmsec.errors import ConnectorError, InputError, Reason, TargetError
 from crmsec.plugin import JsonValue
 from crmsec.target import Target
+from crmsec.version import __version__
 
 NOT_SUPPORTED: dict[str, str] = {
     "identity.profiles": "BottleCRM has two fixed roles (ADMIN, USER) and no profiles",
