@@ -19,6 +19,7 @@ from abc import ABC, abstractmethod
 from collections.abc import Callable, Generator
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlsplit
 
 import httpx
 from cryptography.exceptions import UnsupportedAlgorithm
@@ -31,6 +32,10 @@ from crmsec.target import Secret, Target
 
 TOKEN_PATH = "/services/oauth2/token"  # noqa: S105 -- a URL path, not a password
 JWT_GRANT = "urn:ietf:params:oauth:grant-type:jwt-bearer"
+PRODUCTION_AUDIENCE = "https://login.salesforce.com"
+SANDBOX_AUDIENCE = "https://test.salesforce.com"
+"""The JWT `aud` Salesforce expects: login.salesforce.com for production orgs, test.salesforce.com for sandboxes
+(OAuth 2.0 JWT Bearer Flow for Server-to-Server Integration)."""
 MAX_KEY_FILE_BYTES = 1024 * 1024
 
 
@@ -134,8 +139,8 @@ class ClientCredentialsAuth(_OAuthFlow):
 class JwtBearerAuth(_OAuthFlow):
     """OAuth 2.0 JWT bearer grant: an RS256 assertion signed with the target's private key.
 
-    Reads credentials `client_id` (the consumer key, `iss`) and `username` (`sub`), option `audience`
-    (default `https://login.salesforce.com`), and the PEM key from the file named by option
+    Reads credentials `client_id` (the consumer key, `iss`) and `username` (`sub`), the audience (see
+    `jwt_audience`), and the PEM key from the file named by option
     `jwt_key_file` or the environment variable named by option `jwt_key_env`.
     """
 
@@ -224,10 +229,38 @@ def auth_for(target: Target) -> BearerAuth | ClientCredentialsAuth | JwtBearerAu
             token_url,
             client_id=_credential(target, "client_id"),
             username=_credential(target, "username").reveal(),
-            audience=target.options.get("audience", "https://login.salesforce.com"),
+            audience=jwt_audience(target),
             private_key=load_private_key(target),
         )
     raise InputError(f"auth flow {flow!r} is unknown (bearer, client_credentials, jwt)")
+
+
+def is_sandbox_url(url: str) -> bool:
+    """True for a Salesforce sandbox host: `test.salesforce.com` or a My Domain with a sandbox name.
+
+    My Domain sandbox hosts are `<domain>--<sandbox>.sandbox.my.salesforce.com` (enhanced domains) or
+    `<domain>--<sandbox>.my.salesforce.com`; production hosts never carry `--` in their first label.
+    """
+    host = (urlsplit(url).hostname or "").lower().rstrip(".")
+    if host == "test.salesforce.com" or host.endswith(".sandbox.my.salesforce.com"):
+        return True
+    return "--" in host.split(".", 1)[0] and host.endswith((".salesforce.com", ".force.com"))
+
+
+def jwt_audience(target: Target) -> str:
+    """The JWT bearer audience: option `audience`, else option `sandbox=true|false`, else from the URL.
+
+    A sandbox URL (`is_sandbox_url`) gives `https://test.salesforce.com`, any other `https://login.salesforce.com`.
+    """
+    explicit = target.options.get("audience")
+    if explicit:
+        return explicit
+    flag = target.options.get("sandbox")
+    if flag is not None:
+        if flag.lower() not in ("true", "false"):
+            raise InputError(f"option sandbox={flag!r} must be true or false")
+        return SANDBOX_AUDIENCE if flag.lower() == "true" else PRODUCTION_AUDIENCE
+    return SANDBOX_AUDIENCE if is_sandbox_url(target.url) else PRODUCTION_AUDIENCE
 
 
 def _credential(target: Target, name: str) -> Secret:

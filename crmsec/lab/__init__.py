@@ -58,6 +58,9 @@ class LabConfig:
     tls: str = "modern"
     locale: str = "en"
     """Language of the org's display texts (Health Check labels and values): `en` or `de` (crmsec.lab.health_check)."""
+    sandbox: bool = False
+    """Serve a sandbox org: `Organization.IsSandbox` true, and the token endpoint accepts JWT assertions only
+    with the sandbox audience `https://test.salesforce.com` (as Salesforce does for sandboxes)."""
     now: datetime = field(default_factory=_today)
     jwt_public_key: bytes | None = None
     """PEM of the RSA public key whose private half may sign JWT bearer assertions (consumer key
@@ -98,7 +101,7 @@ class Lab:
         self.ca_bundle = certificates.ca_bundle
         self.token = secrets.token_urlsafe(24)
         org = LabOrg(
-            replace(SCENARIOS[config.scenario], locale=config.locale),
+            replace(SCENARIOS[config.scenario], locale=config.locale, sandbox=config.sandbox),
             seed=config.seed,
             users=config.users,
             contacts=config.contacts,
@@ -109,6 +112,7 @@ class Lab:
             org=org,
             oauth=oauth.OAuthSettings(
                 client_secret=self.token,
+                audience=oauth.SANDBOX_AUDIENCE if config.sandbox else oauth.AUDIENCE,
                 jwt_public_key=oauth.load_public_key(config.jwt_public_key) if config.jwt_public_key else None,
             ),
             latency_seconds=config.latency_ms / 1000.0,

@@ -2,7 +2,8 @@
 
 Client credentials: `client_id` must be the lab's consumer key and `client_secret` the lab's token. JWT
 bearer: the assertion must be an RS256 JWT whose signature verifies with the public key the lab was
-given (`LabConfig.jwt_public_key`), with `iss` = the consumer key, `aud` = the lab's audience, a `sub`,
+given (`LabConfig.jwt_public_key`), with `iss` = the consumer key, `aud` = the lab's audience
+(`https://login.salesforce.com`, or `https://test.salesforce.com` for a sandbox lab), a `sub`,
 and an `exp` in the future (at most five minutes ahead, as Salesforce requires). Failures answer as
 Salesforce does: HTTP 400 with `{"error", "error_description"}`.
 """
@@ -23,6 +24,7 @@ from cryptography.hazmat.primitives.asymmetric import padding, rsa
 
 CLIENT_ID = "crmsec-lab-client"
 AUDIENCE = "https://login.salesforce.com"
+SANDBOX_AUDIENCE = "https://test.salesforce.com"
 JWT_GRANT = "urn:ietf:params:oauth:grant-type:jwt-bearer"
 MAX_LIFETIME_SECONDS = 300
 

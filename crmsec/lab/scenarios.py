@@ -59,6 +59,8 @@ class Posture:
     """Logins of a typical active user in 30 days (a well-run org's users sign in most working days)."""
     locale: str = "en"
     """The language of the org's display texts (Health Check labels and values): `en` or `de`."""
+    sandbox: bool = False
+    """A sandbox org: `Organization.IsSandbox` is true and JWT assertions need the audience test.salesforce.com."""
 
 
 HARDENED = Posture(

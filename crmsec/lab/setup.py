@@ -38,7 +38,7 @@ def organization(posture: Posture, now: datetime) -> Record:
         "Name": f"Acme Lab ({posture.name})",
         "OrganizationType": "Enterprise Edition",
         "InstanceName": "LAB1",
-        "IsSandbox": False,
+        "IsSandbox": posture.sandbox,
         "DefaultAccountAccess": default,
         "DefaultContactAccess": "ControlledByParent",
         "DefaultLeadAccess": default,

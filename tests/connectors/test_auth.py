@@ -191,3 +191,48 @@ def test_auth_for_reports_missing_credentials_by_name() -> None:
                     credentials={"client_id": Secret("id")})  # fmt: skip
     with pytest.raises(InputError, match="client_secret"):
         auth_for(target)
+
+
+@pytest.mark.parametrize(
+    ("url", "options", "audience"),
+    [
+        ("https://acme.my.salesforce.com", {}, "https://login.salesforce.com"),
+        ("https://acme--uat.sandbox.my.salesforce.com", {}, "https://test.salesforce.com"),
+        ("https://ACME--UAT.SANDBOX.MY.SALESFORCE.COM/", {}, "https://test.salesforce.com"),
+        ("https://acme--uat.my.salesforce.com", {}, "https://test.salesforce.com"),
+        ("https://test.salesforce.com", {}, "https://test.salesforce.com"),
+        ("https://login.salesforce.com", {}, "https://login.salesforce.com"),
+        ("https://acme--uat.example.test", {}, "https://login.salesforce.com"),
+        ("https://127.0.0.1:8443", {"sandbox": "true"}, "https://test.salesforce.com"),
+        ("https://acme--uat.sandbox.my.salesforce.com", {"sandbox": "false"}, "https://login.salesforce.com"),
+        ("https://acme.my.salesforce.com", {"audience": "https://acme.my.site.com"}, "https://acme.my.site.com"),
+    ],
+)
+def test_jwt_audience_follows_sandbox_urls_unless_overridden(url: str, options: dict[str, str], audience: str) -> None:
+    from crmsec.connectors.auth import jwt_audience
+
+    assert jwt_audience(Target(platform="salesforce", url=url, options=options)) == audience
+
+
+def test_a_sandbox_option_that_is_not_a_boolean_is_an_input_error() -> None:
+    from crmsec.connectors.auth import jwt_audience
+    from crmsec.errors import InputError
+
+    with pytest.raises(InputError, match="sandbox='yes'"):
+        jwt_audience(Target(platform="salesforce", url="https://acme.my.salesforce.com", options={"sandbox": "yes"}))
+
+
+@pytest.mark.integration
+@pytest.mark.anyio
+async def test_the_sandbox_lab_wants_the_test_audience_and_reports_is_sandbox(
+    key_pair: tuple[rsa.RSAPrivateKey, bytes, bytes], tmp_path: Path
+) -> None:
+    key_file = tmp_path / "jwt.pem"
+    key_file.write_bytes(key_pair[1])
+    with start_lab(LabConfig(users=10, contacts=10, jwt_public_key=key_pair[2], sandbox=True)) as lab:
+        with pytest.raises(TargetError) as refused:  # the production audience, as for a non-sandbox URL
+            await engine.collect(_lab_target(lab, auth="jwt", jwt_key_file=str(key_file)), keys=KEYS)
+        target = _lab_target(lab, auth="jwt", jwt_key_file=str(key_file), sandbox="true")
+        snapshot = await engine.collect(target, keys=KEYS)
+    assert refused.value.reason is Reason.AUTHENTICATION_FAILED
+    assert snapshot.items["org.info"].value["is_sandbox"] is True  # type: ignore[index]

@@ -63,6 +63,12 @@ def command() -> None:
     show_default=True,
     help="Language of the org's Health Check labels and values (the connector must not depend on them).",
 )
+@click.option(
+    "--sandbox",
+    is_flag=True,
+    default=False,
+    help="Serve a sandbox org: IsSandbox is true and JWT assertions need the audience https://test.salesforce.com.",
+)
 def serve(
     scenario: str,
     host: str,
@@ -77,6 +83,7 @@ def serve(
     tls: str,
     seed: int,
     locale: str,
+    sandbox: bool,
 ) -> int:
     """Start the lab, announce it on stdout, and serve until SIGINT/SIGTERM."""
     config = LabConfig(
@@ -93,6 +100,7 @@ def serve(
         expire_after=expire_after,
         tls=tls,
         locale=locale,
+        sandbox=sandbox,
     )
     lab = Lab(config).start()
     stop = threading.Event()
