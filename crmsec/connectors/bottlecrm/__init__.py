@@ -16,6 +16,11 @@ It collects, through the REST API and a handful of anonymous HTTP probes:
 
 Keys BottleCRM has no notion of are recorded as `not_supported`. Options: `auth=pat|api_key|jwt`,
 `facts=PATH`, `sample_size=N` (records per object, default 50), `secret_key_probe=on|off`.
+
+A key is recorded whole or not at all: a failed request, also one of several the key is built from (one
+object's list, the org API key sign-in test, one probe), makes that key an evidence error with the request's
+reason, never a `null` field or a missing entry (docs/reliability.md). `null` fields mean that BottleCRM does
+not say (no facts file, no member to name in the forged token).
 """
 
 from __future__ import annotations
@@ -57,6 +62,7 @@ SESSION_ONLY = (
     "BottleCRM lets only a signed-in ADMIN session read credentials and the audit log; "
     "scan with a session JWT (auth=jwt) to collect it"
 )
+PROFILE = "/api/profile/"
 ON_VALUES = frozenset({"on", "true", "yes", "1"})
 OFF_VALUES = frozenset({"off", "false", "no", "0"})
 
@@ -79,8 +85,7 @@ class BottleCrmConnector:
                 group.start_soon(_tls, target, recorder)
             users = await _collect_directory(api, recorder, target=target, facts=facts)
             await _collect_records(api, recorder, sample_size=sample_size)
-            identity = await _identity(api, org, users)
-            await _collect_probes(api, recorder, identity=identity, facts=facts, probe_secret_key=probe_secret_key)
+            await _collect_probes(api, recorder, org=org, users=users, facts=facts, probe_secret_key=probe_secret_key)
         _record_facts(recorder, facts)
         for key, message in NOT_SUPPORTED.items():
             recorder.fail(key, Reason.NOT_SUPPORTED, message, source="bottlecrm connector")
@@ -171,7 +176,10 @@ async def _collect_records(api: BottleApi, recorder: Recorder, *, sample_size: i
 
 
 async def _identity(api: BottleApi, org: dict[str, JsonValue], users: JsonValue) -> probes.Identity | None:
-    """An active admin (else our own user) to name in the forged-token probe."""
+    """An active admin (else our own user) to name in the forged-token probe.
+
+    None when the org or our own profile names nobody; a failed profile request raises `ConnectorError`.
+    """
     org_id = org.get("id")
     if not isinstance(org_id, str):
         return None
@@ -179,20 +187,17 @@ async def _identity(api: BottleApi, org: dict[str, JsonValue], users: JsonValue)
         for user in users:
             if isinstance(user, dict) and user.get("is_admin") and user.get("active"):
                 return probes.Identity(user_id=str(user["id"]), org_id=org_id)
-    try:
-        profile = await api.document("/api/profile/")
-    except ConnectorError:
-        return None
+    profile = await api.document(PROFILE)
     details = profile.get("user_obj", {}).get("user_details", {}) if isinstance(profile, dict) else {}
     user_id = details.get("id") if isinstance(details, dict) else None
     return probes.Identity(user_id=str(user_id), org_id=org_id) if user_id else None
 
 
 async def _collect_probes(
-    api: BottleApi, recorder: Recorder, *, identity: probes.Identity | None, facts: DeploymentFacts,
+    api: BottleApi, recorder: Recorder, *, org: dict[str, JsonValue], users: JsonValue, facts: DeploymentFacts,
     probe_secret_key: bool,
 ) -> None:  # fmt: skip
-    """`http.probe` and `platform.config`; no answer at all fails both."""
+    """`http.probe` and `platform.config`; no answer at all fails both, one failed probe fails the config."""
     try:
         value, root = await probes.http_probe(api)
     except ConnectorError as error:
@@ -200,7 +205,18 @@ async def _collect_probes(
         recorder.fail_from("platform.config", error)
         return
     recorder.add("http.probe", value, source=root.endpoint)
-    config = await probes.platform_config(api, root, identity=identity, facts=facts, probe_secret_key=probe_secret_key)
+    if not recorder.wants("platform.config"):
+        return
+    try:
+        identity = await _identity(api, org, users) if probe_secret_key else None
+        config = await probes.platform_config(
+            api, root, identity=identity, facts=facts, probe_secret_key=probe_secret_key
+        )
+    except TargetError:
+        raise
+    except ConnectorError as error:  # a probe that saw nothing leaves the config unknown, not "no"
+        recorder.fail_from("platform.config", error)
+        return
     sources = [root.endpoint, f"GET {probes.MISSING_PATH}", f"OPTIONS {probes.PREFLIGHT_PATH}",
                f"GET {probes.HEALTH_PATH}", f"GET {probes.ADMIN_LOGIN_PATH}"]  # fmt: skip
     recorder.add("platform.config", config, source=", ".join(sources))

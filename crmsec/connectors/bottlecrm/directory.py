@@ -160,16 +160,22 @@ async def api_keys(api: BottleApi, *, org_key_in_use: bool) -> list[dict[str, Js
 async def org_key_enabled(api: BottleApi) -> bool | None:
     """Whether the org API key signs in: read it (admin session only) and send one GET with it.
 
-    The key is held as a `Secret` for that one request and never recorded. None when it cannot be read.
+    The key is held as a `Secret` for that one request and never recorded. None when this credential may
+    not read the key (403) or the org shows none; any other failure raises `ConnectorError`, so a fault
+    fails `integrations.api_keys` instead of leaving `active` unknown.
     """
     try:
         body = await api.document(ORG_API_KEY)
-        value = body.get("api_key") if isinstance(body, dict) else None
-        if not isinstance(value, str) or not value:
+    except ConnectorError as error:
+        if error.reason is Reason.PERMISSION_DENIED:
             return None
-        answer = await api.get(ORG_SETTINGS, auth=OrgApiKeyAuth(Secret(value)), accept=(401, 403))
-    except ConnectorError:
+        raise
+    if not isinstance(body, dict):
+        raise _malformed(ORG_API_KEY, "expected a JSON object")
+    value = body.get("api_key")
+    if not isinstance(value, str) or not value:
         return None
+    answer = await api.get(ORG_SETTINGS, auth=OrgApiKeyAuth(Secret(value)), accept=(401, 403))
     return answer.status == 200
 
 

@@ -15,7 +15,10 @@ Every probe is a single, read-only request, and all but one are anonymous:
   short-lived, never stored, and the option `secret_key_probe=off` skips the probe (the facts file's
   `secret_key.weak` is then the only source).
 
-A probe that gets no answer leaves its field `null`: the checks then cannot decide.
+A probe that gets no answer, or an answer saying the page was not served (429 or 5xx still there after
+the retries), fails: `platform.config` then becomes an evidence error, so a fault never reads as "no". A
+field is `null` only when the server was asked and gave nothing to decide on (no member to name in the
+forged token, no facts file with the probe switched off).
 """
 
 from __future__ import annotations
@@ -33,7 +36,7 @@ from crmsec.connectors.bottlecrm.api import BottleApi
 from crmsec.connectors.bottlecrm.facts import DeploymentFacts
 from crmsec.connectors.http import HttpResponse
 from crmsec.connectors.web import DEBUG_MARKERS, PROBE_ORIGIN, probe_value
-from crmsec.errors import ConnectorError
+from crmsec.errors import ConnectorError, Reason
 from crmsec.plugin import JsonValue
 
 MISSING_PATH = "/crmsec-probe-not-found/"
@@ -62,13 +65,23 @@ class Identity:
     org_id: str
 
 
-async def _quiet(api: BottleApi, path: str, *, method: str = "GET", headers: dict[str, str] | None = None,
-                 authenticated: bool = False) -> HttpResponse | None:  # fmt: skip
-    """One probe request; any status is an answer, no answer is None."""
-    try:
-        return await api.get(path, method=method, headers=headers, accept=ANY_STATUS, authenticated=authenticated)
-    except ConnectorError:
-        return None
+async def _answer(api: BottleApi, path: str, *, method: str = "GET", headers: dict[str, str] | None = None,
+                  served: bool = True) -> HttpResponse:  # fmt: skip
+    """One anonymous probe request; any status is an answer, but no answer raises `ConnectorError`.
+
+    With `served`, an answer saying the page was not served (`_served`) raises too.
+    """
+    response = await api.get(path, method=method, headers=headers, accept=ANY_STATUS, authenticated=False)
+    return _served(response) if served else response
+
+
+def _served(response: HttpResponse) -> HttpResponse:
+    """`response`, unless it is a 429 or a 5xx (still there after the retries): then `ConnectorError`."""
+    if response.status == 429 or response.status >= 500:
+        reason = Reason.RATE_LIMITED if response.status == 429 else Reason.HTTP_ERROR
+        message = f"{response.endpoint}: HTTP {response.status} after retries, the probe saw nothing"
+        raise ConnectorError(message, endpoint=response.endpoint, reason=reason)
+    return response
 
 
 async def http_probe(api: BottleApi) -> tuple[dict[str, JsonValue], HttpResponse]:
@@ -77,49 +90,41 @@ async def http_probe(api: BottleApi) -> tuple[dict[str, JsonValue], HttpResponse
     return probe_value(response), response
 
 
-def _allows_foreign_origin(response: HttpResponse | None) -> bool | None:
-    if response is None:
-        return None
+def _allows_foreign_origin(response: HttpResponse) -> bool:
     allowed = response.headers.get("access-control-allow-origin", "").strip()
     return allowed in ("*", PROBE_ORIGIN)
 
 
-async def cors_allow_all(api: BottleApi, root: HttpResponse) -> bool | None:
-    """True when a preflight from a foreign origin (or the root GET) is allowed."""
-    preflight = await _quiet(
+async def cors_allow_all(api: BottleApi, root: HttpResponse) -> bool:
+    """True when a preflight from a foreign origin (or the root GET) is allowed; a failed preflight raises."""
+    preflight = await _answer(
         api,
         PREFLIGHT_PATH,
         method="OPTIONS",
         headers={"Origin": PROBE_ORIGIN, "Access-Control-Request-Method": "GET",
                  "Access-Control-Request-Headers": "authorization"},
     )  # fmt: skip
-    answers = [_allows_foreign_origin(preflight), _allows_foreign_origin(root)]
-    if True in answers:
+    return _allows_foreign_origin(preflight) or _allows_foreign_origin(root)
+
+
+async def debug_mode(api: BottleApi) -> bool:
+    """True when a missing page shows Django's technical (debug) page (a debug 500 page counts too)."""
+    response = await _answer(api, MISSING_PATH, served=False)
+    if any(marker in response.content for marker in DEBUG_MARKERS):
         return True
-    return False if False in answers else None
+    _served(response)
+    return False
 
 
-async def debug_mode(api: BottleApi) -> bool | None:
-    """True when a missing page shows Django's technical (debug) page."""
-    response = await _quiet(api, MISSING_PATH)
-    if response is None:
-        return None
-    return any(marker in response.content for marker in DEBUG_MARKERS)
-
-
-async def allowed_hosts_wildcard(api: BottleApi) -> bool | None:
+async def allowed_hosts_wildcard(api: BottleApi) -> bool:
     """True when a request naming a foreign Host is served (Django refuses it with 400 otherwise)."""
-    response = await _quiet(api, HEALTH_PATH, headers={"Host": BOGUS_HOST})
-    if response is None:
-        return None
+    response = await _answer(api, HEALTH_PATH, headers={"Host": BOGUS_HOST})
     return response.status < 400
 
 
-async def admin_exposed(api: BottleApi) -> bool | None:
+async def admin_exposed(api: BottleApi) -> bool:
     """True when the Django admin login form is served to anyone."""
-    response = await _quiet(api, ADMIN_LOGIN_PATH)
-    if response is None or response.status >= 500:
-        return None
+    response = await _answer(api, ADMIN_LOGIN_PATH)
     return response.status == 200 and all(marker in response.content for marker in ADMIN_MARKERS)
 
 
@@ -143,20 +148,14 @@ def forge_access_token(identity: Identity, key: str, *, now: float) -> str:
     return f"{signing_input}.{_b64(signature)}"
 
 
-async def default_key_accepted(
-    api: BottleApi, identity: Identity, *, keys: Sequence[str] = KNOWN_DEFAULT_KEYS
-) -> bool | None:
-    """True when a token signed with a known default key is accepted; None when no probe got an answer."""
-    answered = False
+async def default_key_accepted(api: BottleApi, identity: Identity, *, keys: Sequence[str] = KNOWN_DEFAULT_KEYS) -> bool:
+    """True when a token signed with a known default key is accepted; a probe without an answer raises."""
     for key in keys:
         token = forge_access_token(identity, key, now=time.time())
-        response = await _quiet(api, PREFLIGHT_PATH, headers={"Authorization": f"Bearer {token}"})
-        if response is None:
-            continue
-        answered = True
+        response = await _answer(api, PREFLIGHT_PATH, headers={"Authorization": f"Bearer {token}"})
         if response.status == 200:
             return True
-    return False if answered else None
+    return False
 
 
 async def platform_config(
@@ -167,12 +166,15 @@ async def platform_config(
     facts: DeploymentFacts,
     probe_secret_key: bool,
 ) -> dict[str, JsonValue]:
-    """`platform.config` from the probes above and, for the secret key, the facts file."""
+    """`platform.config` from the probes above and, for the secret key, the facts file.
+
+    Raises `ConnectorError` when a probe got no answer: the whole key is then an evidence error.
+    """
     weak: bool | None = None
     source: str | None = None
     if probe_secret_key and identity is not None:
         weak = await default_key_accepted(api, identity)
-        source = "probe" if weak is not None else None
+        source = "probe"
     declared = facts.get("secret_key", "weak")
     if isinstance(declared, bool) and weak is not True:
         weak, source = declared, facts.source

@@ -24,6 +24,8 @@ from crmsec.plugin import JsonValue
 OPENAPI = "/schema/"
 DEFAULT_SAMPLE_SIZE = 50
 MAX_SAMPLE_SIZE = 200
+NOT_OFFERED = frozenset(range(400, 500)) - {401, 407, 408, 429}
+"""Answers for `/schema/` meaning "not for this credential" or "not here"; 401 is a credential failure."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -76,24 +78,31 @@ def _dig(body: Any, path: Sequence[str]) -> Any:
 
 
 async def sample_object(api: BottleApi, spec: ObjectSpec, *, sample_size: int) -> ObjectSample:
-    """One bounded list request for `spec`."""
+    """One bounded list request for `spec`; an answer without the list is `malformed_response`."""
     body = await api.document(spec.path, query={"limit": sample_size, "offset": 0})
     rows = _dig(body, spec.rows)
+    if not isinstance(rows, list):
+        where = ".".join(spec.rows)
+        raise ConnectorError(
+            f"GET {spec.path}: no {where} list", endpoint=f"GET {spec.path}", reason=Reason.MALFORMED_RESPONSE
+        )
     counts = [_dig(body, path) for path in spec.counts]
     known = [count for count in counts if isinstance(count, int) and not isinstance(count, bool)]
     record_count = sum(known) if known else None
-    sampled = [row for row in rows if isinstance(row, dict)][:sample_size] if isinstance(rows, list) else []
+    sampled = [row for row in rows if isinstance(row, dict)][:sample_size]
     return ObjectSample(spec, record_count, sampled)
 
 
 async def openapi_components(api: BottleApi) -> dict[str, Any] | None:
-    """The OpenAPI component schemas, or None when the credential may not read the document."""
-    try:
-        document = await api.document(OPENAPI, query={"format": "json"})
-    except ConnectorError as error:
-        if error.reason in (Reason.PERMISSION_DENIED, Reason.HTTP_ERROR):
-            return None
-        raise
+    """The OpenAPI component schemas, or None when the document is refused to this credential or absent.
+
+    Refused or absent is a 4xx answer (403 for the org API key, 404 where the schema view is off). A 429, a
+    5xx or a broken answer raises `ConnectorError`: a fault must not turn `field_source` into `records`.
+    """
+    response = await api.get(OPENAPI, query={"format": "json"}, accept=NOT_OFFERED)
+    if response.status in NOT_OFFERED:
+        return None
+    document = response.json()
     components = _dig(document, ("components", "schemas"))
     return components if isinstance(components, dict) else None
 
