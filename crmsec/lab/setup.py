@@ -113,26 +113,41 @@ def tenant_secrets(posture: Posture, now: datetime) -> list[Record]:
     ]
 
 
-def audit_trail(now: datetime) -> list[Record]:
-    """SetupAuditTrail rows over the last 180 days."""
-    actions = (
-        ("PermSetAssign", "Manage Users"),
-        ("changedPasswordPolicy", "Security Controls"),
-        ("changedProfile", "Manage Users"),
-        ("createdConnectedApp", "Connected Apps"),
-        ("changedSessionSettings", "Session Settings"),
-    )
-    return [
-        {
-            "__type__": "SetupAuditTrail",
-            "Id": record_id("0Ym", index),
-            "Action": actions[index % 5][0],
-            "Section": actions[index % 5][1],
-            "Display": f"Changed setting {index}",
-            "CreatedDate": now - timedelta(days=index * 4),
-        }
-        for index in range(45)
-    ]
+AUDIT_ACTIONS = (
+    ("PermSetAssign", "users", {"en": "Assigned a permission set to a user", "de": "Berechtigungssatz zugewiesen"}),
+    ("resetpassword", "users", {"en": "Reset the password of a user", "de": "Kennwort eines Benutzers zurückgesetzt"}),
+    (
+        "changedprofileforuser",
+        "users",
+        {"en": "Changed the profile of a user", "de": "Profil eines Benutzers geändert"},
+    ),
+    ("changedApexClass", "apex", {"en": "Changed an Apex class", "de": "Apex-Klasse geändert"}),
+    ("suOrgAdminLogin", "users", {"en": "Logged in as a user", "de": "Als Benutzer angemeldet"}),
+)
+"""SetupAuditTrail `Action` API values (the same in every language) with their section and display text."""
+AUDIT_SECTIONS = {
+    "users": {"en": "Manage Users", "de": "Benutzer verwalten"},
+    "apex": {"en": "Apex Class", "de": "Apex-Klasse"},
+}
+"""`Section` and `Display` are display text in the org's language (the lab's own synthetic German)."""
+
+
+def audit_trail(posture: Posture, now: datetime) -> list[Record]:
+    """SetupAuditTrail rows over the last 180 days, with `Section` and `Display` in the org's language."""
+    rows: list[Record] = []
+    for index in range(45):
+        action, section, display = AUDIT_ACTIONS[index % len(AUDIT_ACTIONS)]
+        rows.append(
+            {
+                "__type__": "SetupAuditTrail",
+                "Id": record_id("0Ym", index),
+                "Action": action,
+                "Section": AUDIT_SECTIONS[section][posture.locale],
+                "Display": display[posture.locale],
+                "CreatedDate": now - timedelta(days=index * 4),
+            }
+        )
+    return rows
 
 
 def event_logs(posture: Posture, now: datetime) -> list[Record]:
@@ -223,7 +238,7 @@ def setup_tables(posture: Posture, now: datetime) -> dict[str, Table]:
             "KeyDerivationMode",
             "CreatedDate",
         ),
-        "SetupAuditTrail": _table("SetupAuditTrail", audit_trail(now)),
+        "SetupAuditTrail": _table("SetupAuditTrail", audit_trail(posture, now)),
         "EventLogFile": _table("EventLogFile", event_logs(posture, now), "EventType", "LogDate", "LogFileLength"),
         "Backup_Log__c": _table("Backup_Log__c", backup_log(posture, now)),
     }

@@ -238,6 +238,9 @@ def test_a_german_org_scans_exactly_like_an_english_one(scenario: str) -> None:
     assert "Minimale Kennwortlänge" in labels, "the German variant must really serve German labels"
     english_statuses, german_statuses = _statuses(english), _statuses(german)
     assert german_statuses == english_statuses
+    trail = german.items["audit.settings"].value["audit_log"]  # type: ignore[index]
+    assert trail == english.items["audit.settings"].value["audit_log"]  # type: ignore[index]
+    assert trail["recent_security_events"] > 0  # counted by Action, never by the translated Section
     authentication = {check: counts for check, counts in english_statuses.items() if check.startswith("CRM-AUTH-")}
     undecided = {check: counts for check, counts in authentication.items() if "ERROR" in counts}
     assert authentication and not undecided, undecided

@@ -47,7 +47,7 @@ QUERIES = {
     "saml": "SELECT DeveloperName, Issuer FROM SamlSsoConfig",
     "providers": "SELECT DeveloperName, ProviderType FROM AuthProvider",
     "secrets": "SELECT Id, Type, Status, Source, CreatedDate FROM TenantSecret",
-    "trail": "SELECT Action, Section, CreatedDate FROM SetupAuditTrail WHERE CreatedDate = LAST_N_DAYS:180 "
+    "trail": "SELECT Action, CreatedDate FROM SetupAuditTrail WHERE CreatedDate = LAST_N_DAYS:180 "
     "ORDER BY CreatedDate DESC LIMIT 2000",
     "events": "SELECT EventType, LogDate FROM EventLogFile WHERE LogDate = LAST_N_DAYS:365 ORDER BY LogDate LIMIT 5000",
 }

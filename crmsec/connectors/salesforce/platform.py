@@ -17,6 +17,29 @@ units after issue) or `specific_inactivity:<n>:<unit>` (expires when unused for 
 the documented values are `infinite` (valid until revoked, the default) and `zero` (no usable refresh token)."""
 DAYS_PER_UNIT = {"HOURS": 1 / 24, "DAYS": 1, "MONTHS": 31}
 """A month counts as 31 days, so rounding never brings a validity under a limit it exceeds."""
+SECURITY_ACTION_PARTS = (
+    "permset",
+    "profileforuser",
+    "password",
+    "sessionsetting",
+    "connectedapp",
+    "externalclientapp",
+    "remoteaccess",
+    "iprange",
+    "certificate",
+    "namedcredential",
+    "samlsso",
+    "authprovider",
+    "twofactor",
+    "mfa",
+    "suorgadminlogin",
+)
+SECURITY_ACTIONS = frozenset({"createduser", "activateduser", "deactivateduser", "frozeuser", "unfrozeuser"})
+"""`SetupAuditTrail.Action` API values (compared in lower case) that count as security events: the exact
+values, plus any Action containing one of SECURITY_ACTION_PARTS (`PermSetAssign`, `changedprofileforuser`,
+`resetpassword`, `suOrgAdminLogin`, ...). `Action` is an API value, the same in every language; `Section` and
+`Display` are display text translated into the org's language and are never matched on. Salesforce publishes
+no complete list of Action values: these come from values public tools query by."""
 BACKUP_FIELDS = "Id, Type__c, Status__c, Completed_At__c, Retention_Days__c, Encrypted__c, Schedule__c, Tool__c"
 
 
@@ -134,7 +157,6 @@ def audit_settings(
     now: datetime,
 ) -> dict[str, Any]:
     """`audit.settings` (retention: Salesforce keeps the setup audit trail and login history 180 days)."""
-    security_sections = ("Manage Users", "Security Controls", "Session Settings", "Connected Apps")
     event_types = sorted({str(row.get("EventType")) for row in events or ()})
     oldest = min((moment for row in events or () if (moment := parse_time(row.get("LogDate")))), default=None)
     recent_security = (
@@ -143,7 +165,7 @@ def audit_settings(
         else sum(
             1
             for row in trail
-            if row.get("Section") in security_sections
+            if is_security_action(row.get("Action"))
             and (days_between(parse_time(row.get("CreatedDate")), now) or 0) <= 90
         )
     )
@@ -161,6 +183,12 @@ def audit_settings(
         },
         "audit_log": {"enabled": True, "retention_days": 180, "recent_security_events": recent_security},
     }
+
+
+def is_security_action(action: Any) -> bool:
+    """True when a `SetupAuditTrail.Action` value records a security-relevant change (see SECURITY_ACTIONS)."""
+    text = str(action or "").lower()
+    return text in SECURITY_ACTIONS or any(part in text for part in SECURITY_ACTION_PARTS)
 
 
 def backup_status(rows: list[Mapping[str, Any]], *, source: str) -> dict[str, Any]:
