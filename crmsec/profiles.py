@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 import fnmatch
+import itertools
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -17,7 +18,7 @@ from typing import Any
 from crmsec import documents, resources
 from crmsec.canonical import digest
 from crmsec.errors import ProfileError
-from crmsec.plugin import CheckSpec, Dimension, JsonValue, Severity, Status
+from crmsec.plugin import SEVERITY_ORDER, CheckSpec, Dimension, JsonValue, Severity, Status
 from crmsec.safe_yaml import load_yaml_file
 
 DEFAULT_PROFILE = "baseline"
@@ -117,6 +118,35 @@ class Profile:
             _check_type(self.name, spec, name, value)
         return values
 
+    def dominance_violation(self) -> str | None:
+        """Why these weights would let a lower severity outweigh a FAIL, or None when severity dominates.
+
+        Scoring pools checks, so a check's overall cost is proportional to dimension weight x severity
+        weight x status penalty. Severity dominates when, for the lightest and heaviest dimensions: a FAIL
+        outweighs any finding one severity lower, and a FAIL outweighs a WARN of its own severity.
+        """
+        dimensions = sorted(weight for weight in map(self.dimension_weight, Dimension) if weight > 0)
+        if not dimensions:
+            return None
+        lightest, heaviest = dimensions[0], dimensions[-1]
+        fail = float(self.status_weights.get("FAIL", DEFAULT_STATUS_WEIGHTS["FAIL"]))
+        warn = float(self.status_weights.get("WARN", DEFAULT_STATUS_WEIGHTS["WARN"]))
+        error = float(self.status_weights.get("ERROR", DEFAULT_STATUS_WEIGHTS["ERROR"])) if self.fail_closed else 0.0
+        worst = max(fail, warn, error)
+        ranked = [(severity, float(self.severity_weights.get(str(severity), 0))) for severity in SEVERITY_ORDER]
+        for (higher, high_weight), (lower, low_weight) in itertools.pairwise(ranked):
+            if low_weight > 0 and high_weight * fail * lightest <= low_weight * worst * heaviest:
+                return (
+                    f"a {higher} FAIL ({high_weight:g} x {fail:g} x dimension {lightest:g}) would cost no more "
+                    f"than a {lower} finding ({low_weight:g} x {worst:g} x dimension {heaviest:g})"
+                )
+        if warn * heaviest >= fail * lightest and any(weight > 0 for _, weight in ranked):
+            return (
+                f"a FAIL (status weight {fail:g} x dimension {lightest:g}) would cost no more than a WARN of "
+                f"the same severity (status weight {warn:g} x dimension {heaviest:g})"
+            )
+        return None
+
     def grade_for(self, score: float | None) -> str:
         """The grade band a score falls in ("N/A" when nothing could be scored)."""
         if score is None:
@@ -202,6 +232,18 @@ def load_profile(reference: str | Path = DEFAULT_PROFILE) -> Profile:
 
 
 def _build(document: dict[str, Any], chain: tuple[Path, ...]) -> Profile:
+    profile = _assemble(document, chain)
+    violation = profile.dominance_violation()
+    if violation is not None:
+        raise ProfileError(
+            f"profile {profile.name} ({profile.sources[0]}): weights: severity must dominate the score, "
+            f"but {violation}",
+            hint="spread weights.severities further apart or bring weights.dimensions closer (docs/scoring.md)",
+        )
+    return profile
+
+
+def _assemble(document: dict[str, Any], chain: tuple[Path, ...]) -> Profile:
     weights = document.get("weights", {})
     gate = document.get("gate", {})
     grades = tuple(

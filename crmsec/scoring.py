@@ -1,6 +1,6 @@
 """Waivers and scores: pure functions from findings and a profile to an explainable `Scorecard`.
 
-The formula (docs/scoring.md has the worked example):
+The formula (docs/scoring.md has the worked example and the reasoning):
 
 * A finding's *penalty* comes from its status: PASS and WAIVED 0, WARN 0.5, FAIL 1, ERROR 1 when the
   profile is fail-closed (the default); NOT_APPLICABLE and MANUAL are not scored (nor is ERROR when the
@@ -8,11 +8,15 @@ The formula (docs/scoring.md has the worked example):
 * A check that has at least one scored finding has weight `w = severity weight` (critical 10, high 6,
   medium 3, low 1, info 0). Its loss is the worst penalty of its findings (`aggregation: worst`, default)
   or their mean (`aggregation: proportional`).
-* In a dimension with total check weight `W`, check c costs `100 * w_c * loss_c / W` points, shared among
-  its findings in proportion to their penalties. The dimension score is 100 minus those points.
-* The overall score is the weighted mean of the dimension scores (dimension weights from the profile;
-  dimensions with nothing scored drop out). Each finding's overall points are its dimension points times
-  the dimension's share of the weight.
+* Dimension scores: in a dimension with total check weight `W`, check c costs `100 * w_c * loss_c / W`
+  points, shared among its findings in proportion to their penalties; the dimension score is 100 minus
+  those points.
+* The overall score pools every scored check: check c costs `100 * v_d * w_c * loss_c / sum(v * w)`,
+  where `v_d` is its dimension's weight. This equals the mean of the dimension scores weighted by
+  `v_d * W_d`, so a dimension counts by the weight of what it scored, and a check's overall cost depends
+  only on its own severity, status and dimension weight, never on how many checks share its dimension.
+  With a profile that passes `Profile.dominance_violation` (every loaded profile does), a FAIL costs more
+  than any finding of a lower severity, and more than a WARN of the same severity, whatever the dimension.
 * Everything is computed exactly and rounded once, at the end: scores to 2 decimals, and points in
   hundredths by the largest-remainder method, so the listed points add up to exactly `100 - score`.
 """
@@ -130,18 +134,19 @@ def score(findings: Sequence[Scored], profile: Profile, *, checks_per_dimension:
     for finding in findings:
         if finding.dimension is not None:
             by_dimension[finding.dimension].append(finding)
-    exact: dict[Dimension, tuple[Fraction, list[tuple[Scored, Fraction]], int]] = {}
+    exact: dict[Dimension, _DimensionExact] = {}
     for dimension in Dimension:
         if dimension in by_dimension or checks_per_dimension.get(dimension):
             exact[dimension] = _score_dimension(by_dimension.get(dimension, []), profile)
+    # A dimension weighs its weight times the severity weight it scored: the overall score pools checks.
     weights = {
-        dimension: Fraction(profile.dimension_weight(dimension)).limit_denominator(10**6)
-        for dimension, (value, _, _) in exact.items()
-        if value >= 0
+        dimension: Fraction(profile.dimension_weight(dimension)).limit_denominator(10**6) * result.weight
+        for dimension, result in exact.items()
+        if result.value >= 0
     }
     total_weight = sum((weight for weight in weights.values() if weight > 0), Fraction(0))
     overall_exact = (
-        sum((weights[d] * exact[d][0] for d in weights), Fraction(0)) / total_weight if total_weight else None
+        sum((weights[d] * exact[d].value for d in weights), Fraction(0)) / total_weight if total_weight else None
     )
     dimensions = tuple(
         _dimension_result(dimension, exact[dimension], profile, checks_per_dimension.get(dimension, 0))
@@ -151,7 +156,7 @@ def score(findings: Sequence[Scored], profile: Profile, *, checks_per_dimension:
         (finding, points * weights[dimension] / total_weight)
         for dimension in weights
         if total_weight
-        for finding, points in exact[dimension][1]
+        for finding, points in exact[dimension].points
     ]
     overall = _round_score(overall_exact)
     grade, capped_by = _grade(overall, findings, profile)
@@ -166,10 +171,18 @@ def score(findings: Sequence[Scored], profile: Profile, *, checks_per_dimension:
     )
 
 
-def _score_dimension(
-    findings: Sequence[Scored], profile: Profile
-) -> tuple[Fraction, list[tuple[Scored, Fraction]], int]:
-    """Exact score (or -1 when nothing is scored), exact points per finding, and checks that decided."""
+@dataclass(frozen=True, slots=True)
+class _DimensionExact:
+    """A dimension's exact score (-1 when nothing is scored), points per finding, decided checks, weight."""
+
+    value: Fraction
+    points: list[tuple[Scored, Fraction]]
+    decided: int
+    weight: Fraction
+
+
+def _score_dimension(findings: Sequence[Scored], profile: Profile) -> _DimensionExact:
+    """Exact score, exact points per finding, checks that decided, and the total scored check weight."""
     by_check: dict[str, list[tuple[Scored, Fraction]]] = defaultdict(list)
     severity_of: dict[str, Severity] = {}
     for finding in findings:
@@ -188,7 +201,7 @@ def _score_dimension(
     }
     total = sum(check_weight.values(), Fraction(0))
     if not total:
-        return Fraction(-1), [], decided
+        return _DimensionExact(Fraction(-1), [], decided, Fraction(0))
     points: list[tuple[Scored, Fraction]] = []
     for check_id, scored in sorted(by_check.items()):
         penalties = [penalty for _, penalty in scored]
@@ -197,16 +210,16 @@ def _score_dimension(
         penalty_sum = sum(penalties, Fraction(0))
         if lost and penalty_sum:
             points.extend((finding, lost * penalty / penalty_sum) for finding, penalty in scored if penalty)
-    return 100 - sum((p for _, p in points), Fraction(0)), points, decided
+    return _DimensionExact(100 - sum((p for _, p in points), Fraction(0)), points, decided, total)
 
 
 def _dimension_result(
     dimension: Dimension,
-    exact: tuple[Fraction, list[tuple[Scored, Fraction]], int],
+    exact: _DimensionExact,
     profile: Profile,
     checks: int,
 ) -> DimensionScore:
-    value, points, decided = exact
+    value, points, decided = exact.value, exact.points, exact.decided
     rounded = _round_score(value) if value >= 0 else None
     return DimensionScore(
         dimension=dimension,

@@ -42,16 +42,33 @@ def test_framework_profiles_select_mapped_checks(name: str, framework: str) -> N
 def test_extends_merges_and_records_sources(tmp_path: Path) -> None:
     child = tmp_path / "child.yaml"
     child.write_text(
-        "name: child\nextends: strict\nparameters: {max_idle_minutes: 5}\nweights: {dimensions: {tls: 5}}\n"
+        "name: child\nextends: strict\nparameters: {max_idle_minutes: 5}\nweights: {dimensions: {tls: 1.25}}\n"
         "waivers:\n  - {check: CRM-AUTH-004, resource: '*', owner: me, justification: test, expires: 2030-01-01}\n"
     )
     profile = load_profile(child)
     assert profile.sources == ("child.yaml", "builtin:strict", "builtin:baseline")
     assert profile.parameters["max_idle_minutes"] == 5
     assert profile.parameters["min_password_length"] == 14  # from strict
-    assert profile.dimension_weights["tls"] == 5 and profile.dimension_weights["backup"] == 2
+    assert profile.dimension_weights["tls"] == 1.25 and profile.dimension_weights["backup"] == 1.5
     assert profile.waivers[0].expires == dt.date(2030, 1, 1)
     assert profile.pass_mark == 80
+
+
+@pytest.mark.parametrize(
+    ("weights", "message"),
+    [
+        ("{dimensions: {tls: 5}}", "a critical FAIL .* would cost no more than a high finding"),
+        ("{severities: {medium: 1, low: 1}}", "a medium FAIL .* would cost no more than a low finding"),
+        ("{statuses: {WARN: 1.0}}", "would cost no more than a WARN of the same severity"),
+    ],
+)
+def test_weights_that_let_a_lower_severity_outweigh_a_fail_are_refused(
+    tmp_path: Path, weights: str, message: str
+) -> None:
+    path = tmp_path / "flat.yaml"
+    path.write_text(f"name: flat\nextends: baseline\nweights: {weights}\n")
+    with pytest.raises(ProfileError, match=f"profile flat .*severity must dominate.*{message}"):
+        load_profile(path)
 
 
 def test_extends_cycle_is_refused(tmp_path: Path) -> None:
