@@ -10,8 +10,8 @@ from pathlib import Path
 
 from crmsec.cli import console
 from crmsec.cli.console import field
-from crmsec.plugin import SEVERITY_ORDER, Status
-from crmsec.report.model import FindingRecord, Report
+from crmsec.render.view import top_failures
+from crmsec.report.model import Report
 
 _BAR = 20
 
@@ -21,23 +21,6 @@ def _bar(score: float | None) -> str:
         return "·" * _BAR
     filled = round(score / 100 * _BAR)
     return "█" * filled + "░" * (_BAR - filled)
-
-
-def top_failures(report: Report, limit: int = 10) -> list[FindingRecord]:
-    """The most severe failing findings (FAIL, then ERROR, then WARN), most points lost first."""
-    points = {(p.check_id, p.resource): p.points for p in report.scores.points_lost}
-    status_rank = {Status.FAIL: 0, Status.ERROR: 1, Status.WARN: 2}
-    failing = [finding for finding in report.findings if finding.status in status_rank]
-    failing.sort(
-        key=lambda f: (
-            SEVERITY_ORDER.index(f.severity),
-            status_rank[f.status],
-            -points.get((f.check_id, f.resource), 0.0),
-            f.check_id,
-            f.resource,
-        )
-    )
-    return failing[:limit]
 
 
 def print_summary(report: Report, files: Sequence[Path], *, output_format: str) -> None:
@@ -75,7 +58,7 @@ def print_summary(report: Report, files: Sequence[Path], *, output_format: str) 
     failures = top_failures(report)
     if failures:
         console.out("Top failures:")
-        for finding in failures:
+        for finding, _ in failures:
             console.out(
                 f"  {field(finding.severity.upper()):<8} {field(finding.status):<5} {field(finding.check_id)}  "
                 f"{field(finding.resource)}: {field(finding.message)}"[:160]

@@ -135,15 +135,28 @@ def sorted_findings(findings: Sequence[FindingRecord]) -> list[FindingRecord]:
     )
 
 
+FAILURE_ORDER: tuple[Status, ...] = (Status.FAIL, Status.ERROR, Status.WARN)
+"""Among failing findings of one severity, FAIL reads before ERROR before WARN."""
+
+
 def top_failures(report: Report, limit: int = 10) -> list[tuple[FindingRecord, float]]:
-    """The failing findings that cost the most points (then the most severe), with their points."""
+    """The failing findings to read first, with the points each cost: the one ordering every surface uses.
+
+    Most severe first (severity dominates, as in scoring), then FAIL before ERROR before WARN, then the
+    check that cost the most points overall, then check id and resource. Ranking by a finding's own points
+    would bury a check whose points are shared among many failing resources.
+    """
     points = points_by_finding(report)
+    by_check: dict[str, float] = {}
+    for (check_id, _), lost in points.items():
+        by_check[check_id] = by_check.get(check_id, 0.0) + lost
     failing = [f for f in report.findings if f.status in FAILING]
     ranked = sorted(
         failing,
         key=lambda f: (
-            -points.get((f.check_id, f.resource), 0.0),
             SEVERITY_ORDER.index(f.severity),
+            FAILURE_ORDER.index(f.status),
+            -round(by_check.get(f.check_id, 0.0), 2),
             f.check_id,
             f.resource,
         ),
