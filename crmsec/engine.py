@@ -19,11 +19,9 @@ from dataclasses import asdict, dataclass, field, replace
 from pathlib import Path
 from typing import Any, Protocol
 
-import httpx
-
 from crmsec import evaluation
 from crmsec.connectors import load_connector
-from crmsec.connectors.base import Recorder
+from crmsec.connectors.base import HttpClient, Recorder
 from crmsec.errors import EvidenceError, ProfileError, Reason, TargetError
 from crmsec.evidence import EvidenceItem, EvidenceSnapshot, timestamp, utc_now, validate_snapshot
 from crmsec.plugin import CHECK_STATUSES, CheckSpec, Dimension, Evidence, Finding, JsonValue, Severity, Status
@@ -65,7 +63,7 @@ class EvaluationOptions:
 async def collect(
     target: Target,
     *,
-    client: httpx.AsyncClient | None = None,
+    client: HttpClient | None = None,
     keys: Sequence[str] = (),
     clock: Callable[[], str] | None = None,
     identities: Identities = Identities.MASKED,

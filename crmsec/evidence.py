@@ -15,8 +15,8 @@ from typing import Any
 from crmsec import documents
 from crmsec.canonical import digest
 from crmsec.errors import EvidenceFileError, Reason
-from crmsec.plugin import JsonValue
 from crmsec.redaction import Identities
+from crmsec.vocabulary import JsonValue
 
 SCHEMA_VERSION = "1"
 

@@ -10,18 +10,21 @@ them, so the CLI refuses an `http://` URL for it (`target.require_secure_transpo
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
-from typing import Protocol
+from typing import Protocol, TypeAlias
 
 import httpx
 
 from crmsec.errors import ConnectorError, Reason
 from crmsec.evidence import EvidenceItem, EvidenceSnapshot, SnapshotMetadata, timestamp, utc_now
-from crmsec.plugin import JsonValue
 from crmsec.redaction import Identities, mask_identities
 from crmsec.target import Target
 from crmsec.version import __version__
+from crmsec.vocabulary import JsonValue
 
 Clock = Callable[[], str]
+
+HttpClient: TypeAlias = httpx.AsyncClient
+"""The HTTP client a connector is handed (from `crmsec.connectors.http.make_client`, or a test's mock)."""
 
 
 def default_clock() -> str:
@@ -103,6 +106,6 @@ class Connector(Protocol):
     platform: str
     version: str
 
-    async def collect(self, target: Target, client: httpx.AsyncClient, recorder: Recorder) -> None:
+    async def collect(self, target: Target, client: HttpClient, recorder: Recorder) -> None:
         """Collect every evidence key this platform can give into `recorder`."""
         ...

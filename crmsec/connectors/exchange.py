@@ -31,7 +31,7 @@ import httpx
 
 from crmsec.connectors.base import Recorder
 from crmsec.errors import ConnectorError, Reason, TargetError
-from crmsec.plugin import JsonValue
+from crmsec.vocabulary import JsonValue
 
 logger = logging.getLogger(__name__)
 

@@ -51,9 +51,9 @@ from crmsec.connectors.retry import (
     send_with_retries,
 )
 from crmsec.errors import ConnectorError, InputError, Reason, TargetError
-from crmsec.plugin import JsonValue
 from crmsec.target import Target
 from crmsec.version import __version__
+from crmsec.vocabulary import JsonValue
 
 __all__ = [
     "ALWAYS_SECRET_HEADERS",

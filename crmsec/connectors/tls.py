@@ -43,7 +43,7 @@ from crmsec import files
 from crmsec.connectors.base import Recorder
 from crmsec.errors import ConnectorError, InputError, Reason
 from crmsec.evidence import timestamp
-from crmsec.plugin import JsonValue
+from crmsec.vocabulary import JsonValue
 
 logger = logging.getLogger(__name__)
 

@@ -50,9 +50,9 @@ from crmsec.connectors.http import (
 from crmsec.connectors.sites import within_site
 from crmsec.connectors.tls import record_tls_scan
 from crmsec.errors import ConnectorError, InputError, Reason
-from crmsec.plugin import JsonValue
 from crmsec.target import Target
 from crmsec.version import __version__
+from crmsec.vocabulary import JsonValue
 
 logger = logging.getLogger(__name__)
 

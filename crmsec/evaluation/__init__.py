@@ -29,7 +29,7 @@ from crmsec.evaluation.survey import load_survey
 from crmsec.evaluation.themes import summarize
 from crmsec.evaluation.yaml_inputs import load_costs, load_kpis, load_requirements
 from crmsec.evidence import EvidenceItem, EvidenceSnapshot, timestamp, utc_now
-from crmsec.plugin import JsonValue
+from crmsec.vocabulary import JsonValue
 
 METRICS_KEY = "metrics.computed"
 METRICS_SOURCE = "crmsec.evaluation"

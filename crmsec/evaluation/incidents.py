@@ -11,7 +11,7 @@ from pathlib import Path
 
 from crmsec.errors import InputError
 from crmsec.evaluation.tables import read_table
-from crmsec.plugin import JsonValue
+from crmsec.vocabulary import JsonValue
 
 SEVERITIES = ("critical", "high", "medium", "low")
 KINDS = ("outage", "degradation", "defect")

@@ -15,7 +15,7 @@ from datetime import datetime
 from crmsec.evaluation import formulas
 from crmsec.evaluation.requirements import decide_all
 from crmsec.evaluation.themes import CONCERNS, summarize
-from crmsec.plugin import JsonValue
+from crmsec.vocabulary import JsonValue
 
 logger = logging.getLogger(__name__)
 

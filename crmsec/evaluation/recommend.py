@@ -11,8 +11,8 @@ from __future__ import annotations
 from collections import defaultdict
 from dataclasses import replace
 
-from crmsec.plugin import JsonValue, Status
 from crmsec.report.model import Report
+from crmsec.vocabulary import JsonValue, Status
 
 ACTIONABLE = frozenset({Status.FAIL, Status.WARN})
 

@@ -14,7 +14,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 
-from crmsec.plugin import JsonValue
+from crmsec.vocabulary import JsonValue
 
 SCHEMA_KEY = "schema.objects"
 

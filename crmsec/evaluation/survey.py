@@ -13,8 +13,8 @@ from pathlib import Path
 from crmsec.errors import InputError
 from crmsec.evaluation.tables import Table, read_table
 from crmsec.pii.detector import find_spans
-from crmsec.plugin import JsonValue
 from crmsec.redaction import mask
+from crmsec.vocabulary import JsonValue
 
 logger = logging.getLogger(__name__)
 

@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections import Counter
 from collections.abc import Sequence
 
-from crmsec.plugin import JsonValue
+from crmsec.vocabulary import JsonValue
 
 THEMES: dict[str, tuple[str, ...]] = {
     "complexity": ("complex", "complicated", "confusing", "hard to use", "difficult", "too many clicks",

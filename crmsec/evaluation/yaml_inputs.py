@@ -10,8 +10,8 @@ from pathlib import Path
 
 from crmsec import documents
 from crmsec.errors import InputError
-from crmsec.plugin import JsonValue
 from crmsec.safe_yaml import load_yaml_file
+from crmsec.vocabulary import JsonValue
 
 KNOWN_KPIS: dict[str, tuple[str, str]] = {
     "customer_acquisition_cost": ("lower", "Customer acquisition cost"),

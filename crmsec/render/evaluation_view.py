@@ -18,11 +18,11 @@ from collections import Counter
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, replace
 
-from crmsec.plugin import JsonValue, Status
 from crmsec.render import view
 from crmsec.render.charts import Mark, Measure, nice_ceiling
 from crmsec.render.presentation import number_text, value_text
 from crmsec.report.model import FindingRecord, Report
+from crmsec.vocabulary import JsonValue, Status
 
 SUS_BENCHMARK = 68.0
 """The average SUS score of published studies: the usual benchmark line."""

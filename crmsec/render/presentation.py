@@ -9,7 +9,7 @@ import json
 import re
 from collections.abc import Mapping
 
-from crmsec.plugin import JsonValue
+from crmsec.vocabulary import JsonValue
 
 # What must never reach a reader as it is: the C0 range (ESC starts terminal escape sequences, BEL ends OSC ones,
 # CR overwrites a line, LF starts a fake one), DEL, the C1 range (0x9b is CSI and 0x9d OSC on 8-bit terminals),

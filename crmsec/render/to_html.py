@@ -21,11 +21,11 @@ from jinja2 import Environment, FunctionLoader, StrictUndefined
 from markupsafe import Markup
 
 from crmsec import resources
-from crmsec.plugin import JsonValue, Status
 from crmsec.render import charts, view
 from crmsec.render.evaluation_view import EvaluationSection, Recommendation, evaluation_sections, recommendations
 from crmsec.render.presentation import number_text, value_text, waiver_text
 from crmsec.report.model import FindingRecord, Report
+from crmsec.vocabulary import JsonValue, Status
 
 _GATE_SETTINGS = ("fail_under", "fail_on", "baseline")
 _ACTIONABLE = frozenset({Status.FAIL, Status.WARN})

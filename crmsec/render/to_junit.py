@@ -12,10 +12,10 @@ import re
 import xml.etree.ElementTree as ElementTree
 from collections.abc import Sequence
 
-from crmsec.plugin import Status
 from crmsec.render import view
 from crmsec.render.presentation import number_text, waiver_text
 from crmsec.report.model import FindingRecord, Report
+from crmsec.vocabulary import Status
 
 _ILLEGAL_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
 

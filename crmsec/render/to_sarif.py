@@ -22,9 +22,9 @@ from typing import Any
 from urllib.parse import quote
 
 from crmsec.errors import InputError
-from crmsec.plugin import JsonValue, Severity, Status
 from crmsec.render import view
 from crmsec.report.model import FindingRecord, Report
+from crmsec.vocabulary import JsonValue, Severity, Status
 
 SARIF_SCHEMA = "https://json.schemastore.org/sarif-2.1.0.json"
 INFORMATION_URI = "https://github.com/crmsec/crmsec"

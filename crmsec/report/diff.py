@@ -11,8 +11,8 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from crmsec.plugin import JsonValue, Status
 from crmsec.report.model import FindingRecord, Report
+from crmsec.vocabulary import JsonValue, Status
 
 FAILING = frozenset({Status.FAIL, Status.WARN, Status.ERROR})
 

@@ -13,8 +13,8 @@ from typing import Any
 
 from crmsec import documents
 from crmsec.errors import Reason, ReportFileError
-from crmsec.plugin import Dimension, JsonValue, Severity, Status
 from crmsec.scoring import DimensionScore, PointsLost, Scorecard
+from crmsec.vocabulary import Dimension, JsonValue, Severity, Status
 
 SCHEMA_VERSION = "1"
 

@@ -40,9 +40,9 @@ from crmsec.connectors.bottlecrm.facts import DeploymentFacts, backup_status, en
 from crmsec.connectors.http import ApiStats
 from crmsec.connectors.tls import record_tls_scan
 from crmsec.errors import ConnectorError, InputError, Reason, TargetError
-from crmsec.plugin import JsonValue
 from crmsec.target import Target
 from crmsec.version import __version__
+from crmsec.vocabulary import JsonValue
 
 NOT_SUPPORTED: dict[str, str] = {
     "identity.profiles": "BottleCRM has two fixed roles (ADMIN, USER) and no profiles",

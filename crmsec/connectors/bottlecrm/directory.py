@@ -14,9 +14,9 @@ from typing import Any
 from crmsec.connectors.bottlecrm.api import BottleApi, OrgApiKeyAuth
 from crmsec.errors import ConnectorError, Reason
 from crmsec.evidence import timestamp
-from crmsec.plugin import JsonValue
 from crmsec.redaction import mask
 from crmsec.target import Secret
+from crmsec.vocabulary import JsonValue
 
 ORG_SETTINGS = "/api/org/settings/"
 USERS = "/api/users/"

@@ -34,8 +34,8 @@ from typing import Any
 
 from crmsec.errors import InputError
 from crmsec.evidence import timestamp
-from crmsec.plugin import JsonValue
 from crmsec.safe_yaml import load_yaml_file
+from crmsec.vocabulary import JsonValue
 
 FACTS_SOURCE = "facts_file"
 UNKNOWN_SOURCE = "unknown"

@@ -37,7 +37,7 @@ from crmsec.connectors.bottlecrm.facts import DeploymentFacts
 from crmsec.connectors.http import HttpResponse
 from crmsec.connectors.web import DEBUG_MARKERS, PROBE_ORIGIN, probe_value
 from crmsec.errors import ConnectorError, Reason
-from crmsec.plugin import JsonValue
+from crmsec.vocabulary import JsonValue
 
 MISSING_PATH = "/crmsec-probe-not-found/"
 HEALTH_PATH = "/healthz/"

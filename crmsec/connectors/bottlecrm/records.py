@@ -19,7 +19,7 @@ from typing import Any
 from crmsec.connectors.bottlecrm.api import BottleApi
 from crmsec.errors import ConnectorError, InputError, Reason
 from crmsec.pii import classify_column
-from crmsec.plugin import JsonValue
+from crmsec.vocabulary import JsonValue
 
 OPENAPI = "/schema/"
 DEFAULT_SAMPLE_SIZE = 50
