@@ -254,16 +254,19 @@ class LabHandler(BaseHTTPRequestHandler):
         items = document.get("batchRequests" if batch else "compositeRequest") if isinstance(document, dict) else None
         if not isinstance(items, list) or not 0 < len(items) <= 25:
             return 400, [{"errorCode": "INVALID_INPUT", "message": "expected 1 to 25 subrequests"}]
+        unsupported = next((url for url in map(_subrequest_url, items) if not _composable(url, batch=batch)), None)
+        if unsupported is not None:
+            # Like Salesforce, the whole request is refused before any subrequest runs.
+            kind = "Composite Batch" if batch else "Composite"
+            message = f"{kind} does not support the resource {unsupported.split('?', 1)[0]}"
+            return 400, [{"errorCode": "INVALID_API_INPUT", "message": message}]
         results = [self._subrequest(item, tooling=tooling, batch=batch) for item in items]
         if batch:
             return 200, {"hasErrors": any(result["statusCode"] >= 400 for result in results), "results": results}
         return 200, {"compositeResponse": results}
 
     def _subrequest(self, item: Any, *, tooling: bool, batch: bool) -> dict[str, Any]:
-        url = str(item.get("url", "")) if isinstance(item, dict) else ""
-        if not url.startswith("/services/data/"):
-            url = f"/services/data/{url.lstrip('/')}"
-        parts = urlsplit(url)
+        parts = urlsplit(_subrequest_url(item))
         match = _VERSIONED.match(parts.path)
         rest = (match.group(2) or "/") if match else "/"
         sub_tooling = rest.startswith("/tooling/")
@@ -379,6 +382,27 @@ class LabHandler(BaseHTTPRequestHandler):
             time.sleep(max(0.05, self.state.latency_seconds * 4))
             payload = payload[len(payload) // 2 :]
         self.wfile.write(payload)
+
+
+COMPOSITE_RESOURCES = ("/sobjects", "/query", "/queryAll")
+"""What `/composite` serves (REST API Developer Guide, *Composite*): sObject resources, Query and QueryAll."""
+BATCH_RESOURCES = (*COMPOSITE_RESOURCES, "/limits", "/search", "/connect", "/chatter", "/actions")
+"""What `/composite/batch` serves (*Composite Batch*): Limits (and its subresources), sObject resources, Query,
+QueryAll, Search, Connect, Chatter and Actions."""
+
+
+def _subrequest_url(item: Any) -> str:
+    """A subrequest's url as a full path (batch subrequests name it from the version on: `v62.0/...`)."""
+    url = str(item.get("url", "")) if isinstance(item, dict) else ""
+    return url if url.startswith("/services/data/") else f"/services/data/{url.lstrip('/')}"
+
+
+def _composable(url: str, *, batch: bool) -> bool:
+    """True when a composite (or composite batch) request may name `url` as a subrequest."""
+    match = _VERSIONED.match(urlsplit(url).path)
+    resource = (match.group(2) or "/").removeprefix("/tooling") if match else ""
+    allowed = BATCH_RESOURCES if batch else COMPOSITE_RESOURCES
+    return any(resource == name or resource.startswith(f"{name}/") for name in allowed)
 
 
 def _bearer(header: str | None) -> str | None:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Callable
+from pathlib import Path
 from typing import Any
 from urllib.parse import unquote
 
@@ -180,15 +181,29 @@ async def test_budget_stops_collection_and_records_budget_exhausted() -> None:
 
 
 @pytest.mark.anyio
-async def test_platform_config_is_not_supported_and_backup_without_log_object_is_not_supported() -> None:
-    def no_backup(text: str, path: str) -> httpx.Response | None:
-        if "Backup_Log__c" in text:
-            return httpx.Response(400, json=[{"errorCode": "INVALID_TYPE", "message": "sObject type not supported"}])
+async def test_platform_config_is_not_supported_and_backup_is_unknown_with_the_reason() -> None:
+    queries: list[str] = []
+
+    def record(text: str, path: str) -> httpx.Response | None:
+        queries.append(text)
         return None
 
-    recorder = await run(fake_org(no_backup))
+    recorder = await run(fake_org(record))
     assert item(recorder, "platform.config").error.reason is Reason.NOT_SUPPORTED
-    assert item(recorder, "backup.status").error.reason is Reason.NOT_SUPPORTED
+    backup = item(recorder, "backup.status").value
+    assert backup["source"] == "unknown" and backup["configured"] is None
+    assert backup["note"].startswith("Salesforce exposes no backup status through its API")
+    assert not [text for text in queries if "__c" in text]  # no invented backup-log object is queried
+
+
+@pytest.mark.anyio
+async def test_backup_status_comes_from_the_facts_file(tmp_path: Path) -> None:
+    facts = tmp_path / "facts.yaml"
+    facts.write_text("version: 1\nbackup:\n  configured: true\n  retention_days: 35\n", encoding="utf-8")
+    recorder = await run(fake_org(), facts=str(facts))
+    backup = item(recorder, "backup.status").value
+    assert (backup["configured"], backup["retention_days"], backup["source"]) == (True, 35, "facts_file")
+    assert "note" not in backup
 
 
 @pytest.mark.anyio

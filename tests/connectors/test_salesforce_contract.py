@@ -64,6 +64,16 @@ def reference_org(overrides: Overrides | None = None) -> Callable[[httpx.Request
             return json.loads(body("tooling/query_SecurityHealthCheck.json"))
         return EMPTY_PAGE
 
+    def rest_answer(url: str) -> Any:
+        described = re.search(r"/sobjects/(\w+)/describe$", httpx.URL(url).path)
+        if described is None:
+            return EMPTY_PAGE
+        if described.group(1) == "PermissionSet":
+            return json.loads(body("rest/describe_PermissionSet.json"))
+        # The Account describe stands in for every business object (only the names differ).
+        name = described.group(1)
+        return json.loads(body("rest/describe_Account.json")) | {"name": name, "label": name}
+
     def handle(request: httpx.Request) -> httpx.Response:
         headers = {"Sforce-Limit-Info": "api-usage=130/15000"}
         path = request.url.path
@@ -77,12 +87,17 @@ def reference_org(overrides: Overrides | None = None) -> Callable[[httpx.Request
             return httpx.Response(200, content=body("rest/versions.json"), headers=headers)
         if path.endswith("/limits"):
             return httpx.Response(200, content=body("rest/limits.json"), headers=headers)
+        if path.endswith("/limits/recordCount"):
+            return httpx.Response(200, content=body("rest/limits_recordCount.json"), headers=headers)
         if path.endswith("/composite"):
             tooling = "/tooling/" in path
             template = fixture_json("tooling/composite_SecurityHealthCheck.json")["compositeResponse"][0]
             answers = [
                 template
-                | {"referenceId": item["referenceId"], "body": tooling_answer(item["url"]) if tooling else EMPTY_PAGE}
+                | {
+                    "referenceId": item["referenceId"],
+                    "body": tooling_answer(item["url"]) if tooling else rest_answer(item["url"]),
+                }
                 for item in json.loads(request.content)["compositeRequest"]
             ]
             return httpx.Response(200, json={"compositeResponse": answers}, headers=headers)
@@ -181,6 +196,12 @@ def test_users_are_paged_through_next_records_url(items: dict[str, Any]) -> None
     users = value(items, "identity.users")
     assert sorted(user["id"] for user in users) == [f"005XX00000000{n:02d}AAA" for n in (1, 2, 3)]
     assert [user["active"] for user in sorted(users, key=lambda user: user["id"])] == [True, True, False]
+
+
+def test_record_counts_come_from_the_record_count_resource(items: dict[str, Any]) -> None:
+    """`limits/recordCount` is a GET of its own (`/composite` refuses it); objects it leaves out have no count."""
+    counts = {entry["label"]: entry["record_count"] for entry in value(items, "schema.objects")}
+    assert counts == {"Account": 3, "Contact": 10, "Lead": None, "Opportunity": None, "Case": None}
 
 
 @pytest.mark.anyio

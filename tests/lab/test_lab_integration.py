@@ -27,6 +27,8 @@ SECURITY_DIMENSIONS = (
     "integrations",
     "platform_configuration",
 )
+DECIDED_DIMENSIONS = tuple(name for name in SECURITY_DIMENSIONS if name != "backup")
+"""Salesforce shows no backup status through its API: without a facts file, backup checks are MANUAL."""
 
 
 def _target(lab: Any, *, ca: bool = True, **options: str) -> Target:
@@ -79,7 +81,7 @@ def test_hardened_and_misconfigured_differ_where_they_should(snapshots: dict[str
     assert "Contact.National_ID__c" in _value(hardened, "encryption.platform")["encrypted_fields"]
     assert _value(bad, "encryption.platform")["enabled"] is False
     assert _value(bad, "audit.settings")["event_monitoring"]["enabled"] is False
-    assert _value(hardened, "backup.status")["last_restore_test_at"] is not None
+    assert _value(hardened, "backup.status")["source"] == "unknown"  # no backup API: manual evidence
     bad_apps = _value(bad, "integrations.connected_apps")
     assert all("Full" in app["scopes"] and app["refresh_token_policy"] == "infinite" for app in bad_apps)
     guest_rows = [row for row in _value(bad, "access.object_permissions") if row["user_type"] == "guest"]
@@ -152,13 +154,20 @@ def test_hardened_scores_at_least_90_overall_under_baseline(snapshots: dict[str,
     scores = {str(d.dimension): d.score for d in report.scores.dimensions}
     failing = sorted((f.check_id, f.resource) for f in report.findings if f.status.value in ("FAIL", "ERROR"))
     assert report.scores.overall >= 90, (report.scores.overall, scores, failing)
-    assert all(scores[name] is not None and scores[name] >= 90 for name in SECURITY_DIMENSIONS), scores
+    assert all(scores[name] is not None and scores[name] >= 90 for name in DECIDED_DIMENSIONS), scores
+
+
+def test_backup_checks_are_manual_with_the_reason_on_every_scenario(snapshots: dict[str, EvidenceSnapshot]) -> None:
+    for snapshot in snapshots.values():
+        backup = [f for f in _report(snapshot).findings if f.check_id.startswith("CRM-BAK-")]
+        assert len(backup) == 5 and all(f.status.value == "MANUAL" for f in backup), backup
+        assert all(f.message.startswith("Salesforce exposes no backup status through its API") for f in backup)
 
 
 def test_misconfigured_fails_in_every_security_dimension(snapshots: dict[str, EvidenceSnapshot]) -> None:
     report = _report(snapshots["misconfigured"])
     failing = {str(f.dimension) for f in report.findings if f.status.value == "FAIL"}
-    assert set(SECURITY_DIMENSIONS) <= failing, set(SECURITY_DIMENSIONS) - failing
+    assert set(DECIDED_DIMENSIONS) <= failing, set(DECIDED_DIMENSIONS) - failing
     health_check_fails = {
         f.check_id for f in report.findings if f.status.value == "FAIL" and f.check_id.startswith("CRM-CFG-1")
     }

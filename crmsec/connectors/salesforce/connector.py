@@ -6,16 +6,16 @@ that need an earlier answer await it, and evidence is built from what came back.
 evidence error on every key that needed it; nothing is dropped silently.
 
 Target options: `concurrency`, `api_version` (default 62.0), `budget_share` (share of the remaining daily
-API calls this collection may use, default 0.5), `max_calls`, `backup_object` (default `Backup_Log__c`),
-`sample_seed`, plus the auth options of `connectors.auth`.
+API calls this collection may use, default 0.5), `max_calls`, `sample_seed`, `facts` (a deployment-facts file
+for what the API cannot show: backups), plus the auth options of `connectors.auth`.
 """
 
 from __future__ import annotations
 
 import asyncio
-import re
 from collections.abc import Awaitable, Callable
 from datetime import UTC, datetime
+from pathlib import Path
 from typing import Any
 from urllib.parse import quote, urlencode, urlsplit
 
@@ -23,11 +23,11 @@ import httpx
 
 from crmsec.connectors.auth import auth_for
 from crmsec.connectors.base import Recorder
+from crmsec.connectors.bottlecrm.facts import load_facts
 from crmsec.connectors.http import ApiStats, Sleeper
-from crmsec.connectors.salesforce import data, identity, metadata
+from crmsec.connectors.salesforce import data, identity, metadata, platform
 from crmsec.connectors.salesforce.api import DEFAULT_API_VERSION, Budget, SalesforceApi, subrequest_error
 from crmsec.connectors.salesforce.evidence import EvidenceBuilder
-from crmsec.connectors.salesforce.platform import BACKUP_FIELDS
 from crmsec.connectors.tls import record_tls_scan
 from crmsec.connectors.web import probe_http
 from crmsec.errors import ConnectorError, InputError, Reason, TargetError
@@ -159,9 +159,8 @@ class _Collection:
     def __init__(self, api: SalesforceApi, target: Target, *, now: datetime) -> None:
         self.api = api
         self.now = now
-        self.backup_object = target.options.get("backup_object", "Backup_Log__c")
-        if not re.fullmatch(r"[A-Za-z][A-Za-z0-9_]*", self.backup_object):
-            raise InputError(f"option backup_object={self.backup_object!r} is not an object API name")
+        facts_file = target.options.get("facts")
+        self.facts = load_facts(Path(facts_file) if facts_file else None)
         self.seed = int(_option(target, "sample_seed", 0, low=0, high=2**31))
         self.results: dict[str, Any] = {}
         self._tasks: dict[str, asyncio.Task[Any]] = {}
@@ -313,13 +312,9 @@ class _Collection:
         await asyncio.gather(*(one(name) for name in data.SAMPLED_OBJECTS))
         return results
 
-    async def _backup(self) -> list[dict[str, Any]]:
-        soql = (
-            f"SELECT {BACKUP_FIELDS} FROM {self.backup_object} WHERE"  # noqa: S608 -- checked object name
-            " Completed_At__c = LAST_N_DAYS:400 "
-            "ORDER BY Completed_At__c DESC LIMIT 500"
-        )
-        return await self.api.query(soql)
+    async def _backup(self) -> dict[str, Any]:
+        """`backup.status` from the facts file: no Salesforce API shows backups (see platform.backup_status)."""
+        return platform.backup_status(self.facts)
 
     async def _security(self) -> list[dict[str, Any]]:
         return await metadata.read_metadata(self.api, "SecuritySettings", ["Security"])

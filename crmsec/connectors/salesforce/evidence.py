@@ -104,7 +104,7 @@ class EvidenceBuilder:
             "integrations.oauth_tokens": ("OauthToken", lambda: platform.oauth_tokens(self.need("tokens"))),
             "encryption.platform": ("TenantSecret", self.encryption),
             "audit.settings": ("SetupAuditTrail, EventLogFile, LoginHistory", self.audit),
-            "backup.status": ("Backup log object", self.backup),
+            "backup.status": ("deployment facts (no backup API)", self.backup),
             "schema.objects": ("describe", self.schema),
             "data.samples": ("query sample", self.samples),
             "data.quality": ("query sample", self.quality),
@@ -265,16 +265,8 @@ class EvidenceBuilder:
         )
 
     def backup(self) -> dict[str, Any]:
-        outcome = self.results.get("backup")
-        if isinstance(outcome, ConnectorError) and outcome.reason is Reason.NOT_SUPPORTED:
-            raise _Missing(
-                ConnectorError(
-                    "the org has no backup log object: backups need manual evidence",
-                    endpoint=outcome.endpoint,
-                    reason=Reason.NOT_SUPPORTED,
-                )
-            )
-        return platform.backup_status(self.need("backup"), source="salesforce Backup_Log__c")
+        value: dict[str, Any] = self.need("backup")
+        return value
 
     def schema(self) -> list[dict[str, Any]]:
         """`schema.objects`: each describe with its record count and field definitions (classification,
