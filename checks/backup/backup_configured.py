@@ -42,7 +42,7 @@ def backup_configured(evidence: Evidence) -> list[Finding]:
     details: dict[str, JsonValue] = {"configured": configured, "schedule": status.get("schedule"),
                                      "source": status.get("source")}  # fmt: skip
     if status.get("source") == "unknown" or configured is None:
-        return [Finding(Status.MANUAL, resource="organization", message=FACTS_HINT, details=details)]
+        return [Finding(Status.MANUAL, resource="organization", message=_unknown(status), details=details)]
     if not isinstance(configured, bool):
         raise EvidenceError(f"{KEY}: configured should be a boolean or null")
     if configured:
@@ -50,3 +50,9 @@ def backup_configured(evidence: Evidence) -> list[Finding]:
         message = "A backup is configured" + (f" ({schedule})." if schedule else ".")
         return [Finding(Status.PASS, resource="organization", message=message, details=details)]
     return [Finding(Status.FAIL, resource="organization", message="No backup is configured.", details=details)]
+
+
+def _unknown(status: dict[str, JsonValue]) -> str:
+    """FACTS_HINT, after the platform's own reason for not showing backups (`note`) when it gave one."""
+    note = status.get("note")
+    return f"{note}. {FACTS_HINT}" if isinstance(note, str) and note else FACTS_HINT

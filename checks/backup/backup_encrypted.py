@@ -42,9 +42,15 @@ def backup_encrypted(evidence: Evidence) -> list[Finding]:
         message = "No backup is configured, so there is nothing to encrypt; see CRM-BAK-001."
         return [Finding(Status.NOT_APPLICABLE, resource="organization", message=message, details=details)]
     if status.get("source") == "unknown" or encrypted is None:
-        return [Finding(Status.MANUAL, resource="organization", message=FACTS_HINT, details=details)]
+        return [Finding(Status.MANUAL, resource="organization", message=_unknown(status), details=details)]
     if not isinstance(encrypted, bool):
         raise EvidenceError(f"{KEY}: encrypted should be a boolean or null")
     if encrypted:
         return [Finding(Status.PASS, "organization", "Backups are encrypted.", details)]
     return [Finding(Status.FAIL, "organization", "Backups are stored unencrypted.", details)]
+
+
+def _unknown(status: dict[str, JsonValue]) -> str:
+    """FACTS_HINT, after the platform's own reason for not showing backups (`note`) when it gave one."""
+    note = status.get("note")
+    return f"{note}. {FACTS_HINT}" if isinstance(note, str) and note else FACTS_HINT

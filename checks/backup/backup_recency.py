@@ -51,7 +51,7 @@ def backup_recency(evidence: Evidence, *, max_backup_age_hours: int) -> list[Fin
         return [Finding(Status.FAIL, "organization", "No backup is configured, so there is no recent backup.", details)]
     last = evidence.timestamp(KEY, status.get("last_success_at"))
     if status.get("source") == "unknown" or last is None:
-        return [Finding(Status.MANUAL, resource="organization", message=FACTS_HINT, details=details)]
+        return [Finding(Status.MANUAL, resource="organization", message=_unknown(status), details=details)]
     hours = (evidence.collected_at(KEY) - last).total_seconds() / 3600
     if hours < 0:
         raise EvidenceError(f"{KEY}: last_success_at lies after the collection time")
@@ -60,3 +60,9 @@ def backup_recency(evidence: Evidence, *, max_backup_age_hours: int) -> list[Fin
     return [
         Finding(result, resource="organization", message=message, details={**details, "age_hours": round(hours, 1)})
     ]
+
+
+def _unknown(status: dict[str, JsonValue]) -> str:
+    """FACTS_HINT, after the platform's own reason for not showing backups (`note`) when it gave one."""
+    note = status.get("note")
+    return f"{note}. {FACTS_HINT}" if isinstance(note, str) and note else FACTS_HINT

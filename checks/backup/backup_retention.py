@@ -40,9 +40,15 @@ def backup_retention(evidence: Evidence, *, min_backup_retention_days: int) -> l
     if status.get("configured") is False:
         return [Finding(Status.FAIL, "organization", "No backup is configured, so nothing is retained.", details)]
     if status.get("source") == "unknown" or days is None:
-        return [Finding(Status.MANUAL, resource="organization", message=FACTS_HINT, details=details)]
+        return [Finding(Status.MANUAL, resource="organization", message=_unknown(status), details=details)]
     if not isinstance(days, int) or isinstance(days, bool) or days < 0:
         raise EvidenceError(f"{KEY}: retention_days should be a non-negative integer")
     result = Status.PASS if days >= min_backup_retention_days else Status.FAIL
     message = f"Backups are kept {days} days (required at least {min_backup_retention_days})."
     return [Finding(result, resource="organization", message=message, details=details)]
+
+
+def _unknown(status: dict[str, JsonValue]) -> str:
+    """FACTS_HINT, after the platform's own reason for not showing backups (`note`) when it gave one."""
+    note = status.get("note")
+    return f"{note}. {FACTS_HINT}" if isinstance(note, str) and note else FACTS_HINT

@@ -51,7 +51,7 @@ def restore_tested(evidence: Evidence, *, max_restore_test_age_days: int) -> lis
     if status.get("configured") is False:
         return [Finding(Status.FAIL, "organization", "No backup is configured, so no restore can be tested.", details)]
     if status.get("source") == "unknown" or status.get("configured") is None:
-        return [Finding(Status.MANUAL, resource="organization", message=FACTS_HINT, details=details)]
+        return [Finding(Status.MANUAL, resource="organization", message=_unknown(status), details=details)]
     tested = evidence.timestamp(KEY, status.get("last_restore_test_at"))
     if tested is None:
         message = "No restore test is recorded for the configured backup."
@@ -60,3 +60,9 @@ def restore_tested(evidence: Evidence, *, max_restore_test_age_days: int) -> lis
     result = Status.PASS if days <= max_restore_test_age_days else Status.FAIL
     message = f"The last restore test was {days} days ago (limit {max_restore_test_age_days})."
     return [Finding(result, resource="organization", message=message, details={**details, "age_days": days})]
+
+
+def _unknown(status: dict[str, JsonValue]) -> str:
+    """FACTS_HINT, after the platform's own reason for not showing backups (`note`) when it gave one."""
+    note = status.get("note")
+    return f"{note}. {FACTS_HINT}" if isinstance(note, str) and note else FACTS_HINT

@@ -43,12 +43,9 @@ class Posture:
     admin_approved_only: bool
     ip_relaxation: str
     stale_tokens: bool
-    # encryption, backup, audit
+    # encryption and audit (no backup: Salesforce shows no backup status through its API)
     shield_encryption: bool
     key_age_days: int
-    backup_age_days: int
-    restore_test_age_days: int | None
-    backup_encrypted: bool
     event_monitoring: bool
     field_history: bool
     classification: bool
@@ -90,9 +87,6 @@ HARDENED = Posture(
     stale_tokens=False,
     shield_encryption=True,
     key_age_days=45,
-    backup_age_days=0,
-    restore_test_age_days=20,
-    backup_encrypted=True,
     event_monitoring=True,
     field_history=True,
     classification=True,
@@ -128,9 +122,6 @@ MISCONFIGURED = Posture(
     stale_tokens=True,
     shield_encryption=False,
     key_age_days=900,
-    backup_age_days=120,
-    restore_test_age_days=None,
-    backup_encrypted=False,
     event_monitoring=False,
     field_history=False,
     classification=False,
@@ -151,8 +142,6 @@ MIXED = replace(
     app_scopes=("Api", "RefreshToken"),
     refresh_policy="infinite",
     key_age_days=500,
-    backup_age_days=10,
-    restore_test_age_days=None,
     event_monitoring=False,
     health_score=74,
     dirty_data=True,

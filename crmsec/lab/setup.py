@@ -1,5 +1,5 @@
 """The lab org's setup objects: Organization, connected apps, OAuth tokens, SSO, Shield keys, audit trail,
-event logs, the backup log, and the Tooling API's Health Check and FieldDefinition tables.
+event logs, and the Tooling API's Health Check and FieldDefinition tables.
 """
 
 from __future__ import annotations
@@ -167,42 +167,6 @@ def event_logs(posture: Posture, now: datetime) -> list[Record]:
     ]
 
 
-def backup_log(posture: Posture, now: datetime) -> list[Record]:
-    """Backup_Log__c rows written by the org's backup tool: backups and restore tests."""
-    rows: list[Record] = []
-    for day in range(posture.backup_age_days, posture.backup_age_days + 90, 1 if posture.backup_age_days < 30 else 7):
-        rows.append(
-            {
-                "__type__": "Backup_Log__c",
-                "Id": record_id("a0B", len(rows)),
-                "Name": f"BK-{len(rows):05d}",
-                "Type__c": "Backup",
-                "Status__c": "Succeeded",
-                "Completed_At__c": now - timedelta(days=day),
-                "Retention_Days__c": 90 if posture.backup_encrypted else 30,
-                "Encrypted__c": posture.backup_encrypted,
-                "Schedule__c": "Daily" if posture.backup_age_days < 30 else "Weekly",
-                "Tool__c": "LabBackup",
-            }
-        )
-    if posture.restore_test_age_days is not None:
-        rows.append(
-            {
-                "__type__": "Backup_Log__c",
-                "Id": record_id("a0B", len(rows)),
-                "Name": "RT-00001",
-                "Type__c": "Restore Test",
-                "Status__c": "Succeeded",
-                "Completed_At__c": now - timedelta(days=posture.restore_test_age_days),
-                "Retention_Days__c": None,
-                "Encrypted__c": posture.backup_encrypted,
-                "Schedule__c": None,
-                "Tool__c": "LabBackup",
-            }
-        )
-    return rows
-
-
 def setup_tables(posture: Posture, now: datetime) -> dict[str, Table]:
     """The setup objects of the REST API."""
     sso = (
@@ -240,5 +204,4 @@ def setup_tables(posture: Posture, now: datetime) -> dict[str, Table]:
         ),
         "SetupAuditTrail": _table("SetupAuditTrail", audit_trail(posture, now)),
         "EventLogFile": _table("EventLogFile", event_logs(posture, now), "EventType", "LogDate", "LogFileLength"),
-        "Backup_Log__c": _table("Backup_Log__c", backup_log(posture, now)),
     }

@@ -33,19 +33,7 @@ DESCRIBED = {
     "Account": ACCOUNT_FIELDS,
     "Opportunity": ("Id", "Name", "CreatedDate", "LastModifiedDate"),
     "Case": ("Id", "Name", "CreatedDate", "LastModifiedDate"),
-    "Backup_Log__c": (
-        "Id",
-        "Name",
-        "Type__c",
-        "Status__c",
-        "Completed_At__c",
-        "Retention_Days__c",
-        "Encrypted__c",
-        "Schedule__c",
-        "Tool__c",
-    ),
 }
-_BACKUP_TYPES = {"Completed_At__c": "datetime", "Retention_Days__c": "double", "Encrypted__c": "boolean"}
 _LABELS = {"National_ID__c": "National ID", "MobilePhone": "Mobile Phone", "Birthdate": "Birthdate"}
 
 
@@ -131,7 +119,7 @@ def describe(object_name: str, posture: Posture) -> dict[str, Any] | None:
         return None
     described = []
     for field_name in fields:
-        field_type = _BACKUP_TYPES.get(field_name) or FIELD_TYPES.get(field_name, "string")
+        field_type = FIELD_TYPES.get(field_name, "string")
         encrypted = posture.shield_encryption and f"{object_name}.{field_name}" in PII_FIELDS
         described.append(
             {

@@ -7,6 +7,8 @@ from collections.abc import Iterable, Mapping
 from datetime import datetime
 from typing import Any
 
+from crmsec.connectors.bottlecrm.facts import UNKNOWN_SOURCE, DeploymentFacts
+from crmsec.connectors.bottlecrm.facts import backup_status as facts_backup_status
 from crmsec.connectors.salesforce.metadata import app_full_name, as_list
 from crmsec.connectors.salesforce.values import days_between, iso, parse_time, to_bool, to_int
 
@@ -40,7 +42,10 @@ values, plus any Action containing one of SECURITY_ACTION_PARTS (`PermSetAssign`
 `resetpassword`, `suOrgAdminLogin`, ...). `Action` is an API value, the same in every language; `Section` and
 `Display` are display text translated into the org's language and are never matched on. Salesforce publishes
 no complete list of Action values: these come from values public tools query by."""
-BACKUP_FIELDS = "Id, Type__c, Status__c, Completed_At__c, Retention_Days__c, Encrypted__c, Schedule__c, Tool__c"
+NO_BACKUP_API = (
+    "Salesforce exposes no backup status through its API: Salesforce Backup and Recover documents no object or "
+    "REST resource that reports backup runs, and third-party backup tools keep their own logs"
+)
 
 
 def org_info(organization: Mapping[str, Any], api_version: str) -> dict[str, Any]:
@@ -191,20 +196,10 @@ def is_security_action(action: Any) -> bool:
     return text in SECURITY_ACTIONS or any(part in text for part in SECURITY_ACTION_PARTS)
 
 
-def backup_status(rows: list[Mapping[str, Any]], *, source: str) -> dict[str, Any]:
-    """`backup.status` from the backup tool's log object (`configured` false when it holds no backup)."""
-    backups = [row for row in rows if str(row.get("Type__c")) == "Backup" and row.get("Status__c") == "Succeeded"]
-    restores = [
-        row for row in rows if str(row.get("Type__c")) == "Restore Test" and row.get("Status__c") == "Succeeded"
-    ]
-    latest = max(backups, key=lambda row: str(row.get("Completed_At__c")), default=None)
-    restore = max(restores, key=lambda row: str(row.get("Completed_At__c")), default=None)
-    return {
-        "configured": bool(backups),
-        "schedule": str(latest.get("Schedule__c")).lower() if latest and latest.get("Schedule__c") else None,
-        "last_success_at": iso(latest.get("Completed_At__c")) if latest else None,
-        "retention_days": to_int(latest.get("Retention_Days__c")) if latest else None,
-        "last_restore_test_at": iso(restore.get("Completed_At__c")) if restore else None,
-        "encrypted": to_bool(latest.get("Encrypted__c")) if latest else None,
-        "source": source,
-    }
+def backup_status(facts: DeploymentFacts) -> dict[str, Any]:
+    """`backup.status`: what the deployment-facts file declares, else every field null, `source: unknown` and a
+    `note` saying why (NO_BACKUP_API), so backup checks answer MANUAL instead of guessing."""
+    value: dict[str, Any] = dict(facts_backup_status(facts))
+    if value["source"] == UNKNOWN_SOURCE:
+        value["note"] = NO_BACKUP_API
+    return value
