@@ -77,6 +77,8 @@ def fake_org(
                 for item in items
             ]
             return httpx.Response(200, json={"compositeResponse": answers}, headers=headers)
+        if path.endswith("/limits/recordCount"):
+            return httpx.Response(200, json={"sObjects": []}, headers=headers)
         if "/query" in path:
             text = request.url.params.get("q", "") or path
             custom = query(text, path) if query else None

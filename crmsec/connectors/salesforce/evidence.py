@@ -272,8 +272,7 @@ class EvidenceBuilder:
         """`schema.objects`: each describe with its record count and field definitions (classification,
         history tracking); a failed describe, record count or FieldDefinition query makes the key an error."""
         describes = self._describes()
-        counts_body = self.parts("schema").get("counts", {})
-        counts = {row.get("name"): row.get("count") for row in counts_body.get("sObjects", [])}
+        counts = self._record_counts()
         definitions = {
             f"{nested(row, 'EntityDefinition.QualifiedApiName')}.{row.get('QualifiedApiName')}": row
             for row in self.records("tooling", "fields")
@@ -285,6 +284,23 @@ class EvidenceBuilder:
         if not objects:
             raise _Missing(next(value for value in self.need("schema").values() if isinstance(value, ConnectorError)))
         return sorted(objects, key=lambda entry: str(entry["name"]))
+
+    def _record_counts(self) -> dict[str, int]:
+        """Object name -> record count from `limits/recordCount` (`{"sObjects": [{"count", "name"}]}`); an
+        object it leaves out has no count, a body of another shape is malformed."""
+        body = self.parts("schema").get("counts", {"sObjects": []})
+        rows = body.get("sObjects") if isinstance(body, dict) else None
+        if not isinstance(rows, list) or not all(
+            isinstance(row, dict) and isinstance(row.get("name"), str) and type(row.get("count")) is int for row in rows
+        ):
+            raise _Missing(
+                ConnectorError(
+                    "the record counts answered without a list of {name, count}",
+                    endpoint="GET /services/data/limits/recordCount",
+                    reason=Reason.MALFORMED_RESPONSE,
+                )
+            )
+        return {row["name"]: row["count"] for row in rows}
 
     def _sampled(self) -> dict[str, data.Sampled]:
         """Each sampled object's reduction; one object whose sample failed (other than being absent) raises."""
