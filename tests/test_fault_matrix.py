@@ -1,8 +1,11 @@
 """The fault matrix: a fault may only ever turn a verdict into ERROR (docs/reliability.md).
 
 Every connector with a lab (salesforce, and web pointed at the same lab) is scanned once cleanly, then
-`RUNS` times per cell under seeded faults (mixed faults at 0.3 and 0.6, only 429, only 5xx, only truncated
-bodies, only slow bodies, latency, token expiry). Each faulted run is compared with the clean one:
+several times per cell under seeded faults (mixed faults at 0.3 and 0.6, only 429, only 5xx, only truncated
+bodies, only slow bodies, latency, token expiry), on two lab scenarios: `mixed` (PASS, FAIL, WARN, MANUAL and
+NOT_APPLICABLE findings, `RUNS` runs per cell) and `hardened` (the clean reference where most checks PASS and
+the gate passes, the strictest test of "a PASS survives only if its evidence was there"; `HARDENED_RUNS` runs
+per cell). Each faulted run is compared with the clean one:
 
 - every (check id, resource) of the clean run keeps its status or becomes ERROR;
 - a clean row missing from the faulted run is covered only by an ERROR of the same check on `organization`
@@ -14,13 +17,16 @@ bodies, only slow bodies, latency, token expiry). Each faulted run is compared w
 
 CRM-STAB-002 (API error rate) judges the collection's own requests, exactly what the faults change: it may get
 worse, never better. CRM-STAB-001 (API latency) is left out of the profile: it judges measured time, and
-tests never assert on time (a loaded machine could make the clean run slower than a faulted one).
+tests never assert on time (a loaded machine could make the clean run slower than a faulted one). The checks
+of what is not collected here are left out too (`tls.scan`, and for salesforce `http.probe`, which its
+`tls_scan=false` skips as well): their ERRORs would fail every gate, the clean one included, so "the gate
+never passes where the clean run fails" would hold for nothing.
 
-Seeds differ per cell (cell number * 100 + run), so each cell fails other requests. To keep the matrix near a
-minute on two cores, faulted runs retry without waiting (Retry-After and backoff are tested in tests/connectors),
-skip the TLS scan (the faults are HTTP-level) and skip validating each report against its schema (every other
-report test validates it). Set CRMSEC_FAULT_MATRIX_SUMMARY to a file path to append one JSON line of counts per
-cell; docs/reliability.md shows them.
+Seeds differ per cell (cell number * 100 + run, plus 50 for `hardened`), so each cell fails other requests.
+To keep the matrix near a minute on two cores, faulted runs retry without waiting (Retry-After and backoff
+are tested in tests/connectors), skip the TLS scan (the faults are HTTP-level) and skip validating each report
+against its schema (every other report test validates it). Set CRMSEC_FAULT_MATRIX_SUMMARY to a file path to
+append one JSON line of counts per cell; docs/reliability.md shows them.
 """
 
 from __future__ import annotations
@@ -55,9 +61,17 @@ from crmsec.target import Secret, Target
 pytestmark = pytest.mark.integration
 
 RUNS = 20
-LAB = LabConfig(scenario="mixed", users=30, contacts=40, seed=11)
+HARDENED_RUNS = 8
+LABS = {
+    "mixed": LabConfig(scenario="mixed", users=30, contacts=40, seed=11),
+    # 35 users keep the hardened org's three admins under CRM-AC-001's 10% limit: its clean gate passes.
+    "hardened": LabConfig(scenario="hardened", users=35, contacts=40, seed=11),
+}
+RUNS_PER_CELL = {"mixed": RUNS, "hardened": HARDENED_RUNS}
+SEED_OFFSET = {"mixed": 1, "hardened": 51}
 TRANSPORT_CHECKS = frozenset({"CRM-STAB-002"})
 TIMED_CHECKS = ("CRM-STAB-001",)
+UNCOLLECTED_KEYS = {"salesforce": frozenset({"tls.scan", "http.probe"}), "web": frozenset({"tls.scan"})}
 RANK = {Status.PASS: 0, Status.WARN: 1, Status.FAIL: 2, Status.ERROR: 3}
 Row = tuple[str, str]
 
@@ -169,12 +183,15 @@ class Scanner:
         return Outcome({row: frozenset(found) for row, found in rows.items()}, report.scores.overall, passed)
 
 
-def _profile() -> Profile:
-    """`baseline` without the checks that judge measured time."""
+def _profile(catalogue: Catalogue, platform: str) -> Profile:
+    """`baseline` without the checks that judge measured time or read what the platform skips here."""
     baseline = load_profile("baseline")
-    return replace(
-        baseline, select={**baseline.select, "exclude": (*baseline.select.get("exclude", ()), *TIMED_CHECKS)}
+    skipped = UNCOLLECTED_KEYS[platform]
+    uncollected = sorted(
+        check_id for check_id, spec in catalogue.checks.items() if skipped & {*spec.requires, *spec.optional}
     )
+    excluded = (*baseline.select.get("exclude", ()), *TIMED_CHECKS, *uncollected)
+    return replace(baseline, select={**baseline.select, "exclude": excluded})
 
 
 @pytest.fixture(scope="module")
@@ -183,26 +200,36 @@ def catalogue() -> Catalogue:
 
 
 @pytest.fixture(scope="module")
-def lab() -> Iterator[Lab]:
-    with start_lab(LAB) as running:
-        yield running
+def labs() -> Iterator[dict[str, Lab]]:
+    with start_lab(LABS["mixed"]) as mixed, start_lab(LABS["hardened"]) as hardened:
+        yield {"mixed": mixed, "hardened": hardened}
 
 
 @pytest.fixture(scope="module")
-def clean(lab: Lab, catalogue: Catalogue) -> Iterator[dict[str, tuple[Outcome, int]]]:
-    """The clean scan of each platform, and how many authenticated requests it made (for token expiry)."""
-    profile = _profile()
-    outcomes: dict[str, tuple[Outcome, int]] = {}
+def clean(labs: dict[str, Lab], catalogue: Catalogue) -> Iterator[dict[tuple[str, str], tuple[Outcome, int]]]:
+    """The clean scan of each scenario and platform, and how many authenticated requests it made (token expiry)."""
+    outcomes: dict[tuple[str, str], tuple[Outcome, int]] = {}
     with pytest.MonkeyPatch.context() as patch:
         patch.setattr(engine, "load_connector", _connector)
         patch.setattr(web, "_record_tls", _no_tls_scan)
         patch.setattr(build, "validate_report", _unvalidated)
-        for platform in PLATFORMS:
-            lab.state.configure_faults(seed=0, rate=0.0)
-            outcome = Scanner(lab, platform, catalogue, profile).scan()
-            assert outcome.aborted is None and outcome.rows, f"the clean {platform} scan failed"
-            outcomes[platform] = (outcome, lab.state.authenticated_requests)
+        for scenario, lab in labs.items():
+            for platform in PLATFORMS:
+                lab.state.configure_faults(seed=0, rate=0.0)
+                outcome = Scanner(lab, platform, catalogue, _profile(catalogue, platform)).scan()
+                assert outcome.aborted is None and outcome.rows, f"the clean {scenario} {platform} scan failed"
+                outcomes[(scenario, platform)] = (outcome, lab.state.authenticated_requests)
     yield outcomes
+
+
+def test_the_hardened_reference_passes_where_mixed_fails(clean: dict[tuple[str, str], tuple[Outcome, int]]) -> None:
+    """The two references differ as meant: the hardened org is mostly PASS and passes the gate on both platforms."""
+    hardened, _ = clean[("hardened", "salesforce")]
+    mixed, _ = clean[("mixed", "salesforce")]
+    passing = sum(Status.PASS in found for found in hardened.rows.values())
+    assert hardened.gate_passed and clean[("hardened", "web")][0].gate_passed and not mixed.gate_passed
+    assert passing > len(hardened.rows) / 2
+    assert not any(check_id.startswith("CRM-TLS-") for check_id, _ in hardened.rows)
 
 
 def compare(clean: Outcome, faulted: Outcome, tally: Tally, *, run: str) -> None:
@@ -266,43 +293,54 @@ def _configure(lab: Lab, cell: Cell, *, seed: int, platform: str, clean_requests
     )
 
 
-def _record_summary(platform: str, cell: Cell, tally: Tally) -> None:
+def _record_summary(scenario: str, platform: str, cell: Cell, tally: Tally) -> None:
     destination = os.environ.get("CRMSEC_FAULT_MATRIX_SUMMARY")
     if not destination:
         return
-    counts: dict[str, Any] = {"platform": platform, "cell": cell.name, "rate": cell.rate, "kinds": list(cell.kinds)}
+    counts: dict[str, Any] = {"scenario": scenario, "platform": platform, "cell": cell.name, "rate": cell.rate,
+                              "kinds": list(cell.kinds)}  # fmt: skip
     counts.update({name: getattr(tally, name) for name in Tally.__slots__ if name != "violations"})
     counts["violations"] = len(tally.violations)
     with Path(destination).open("a", encoding="utf-8") as summary:
         summary.write(json.dumps(counts, sort_keys=True) + "\n")
 
 
-MATRIX = [(platform, cell) for platform in PLATFORMS for cell in CELLS if platform == "salesforce" or not cell.expiry]
+MATRIX = [
+    (scenario, platform, cell)
+    for scenario in LABS
+    for platform in PLATFORMS
+    for cell in CELLS
+    if platform == "salesforce" or not cell.expiry
+]
 """The web connector sends no credentials, so token expiry does not apply to it."""
 
 
-@pytest.mark.parametrize(("platform", "cell"), MATRIX, ids=[f"{p}-{c.name}" for p, c in MATRIX])
+@pytest.mark.parametrize(("scenario", "platform", "cell"), MATRIX, ids=[f"{s}-{p}-{c.name}" for s, p, c in MATRIX])
 def test_faults_only_turn_verdicts_into_error(
+    scenario: str,
     platform: str,
     cell: Cell,
-    lab: Lab,
+    labs: dict[str, Lab],
     catalogue: Catalogue,
-    clean: dict[str, tuple[Outcome, int]],
+    clean: dict[tuple[str, str], tuple[Outcome, int]],
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     monkeypatch.setattr(engine, "load_connector", _connector)
     monkeypatch.setattr(web, "_record_tls", _no_tls_scan)
     monkeypatch.setattr(build, "validate_report", _unvalidated)
-    reference, clean_requests = clean[platform]
-    scanner = Scanner(lab, platform, catalogue, _profile())
+    lab = labs[scenario]
+    reference, clean_requests = clean[(scenario, platform)]
+    scanner = Scanner(lab, platform, catalogue, _profile(catalogue, platform))
+    runs = RUNS_PER_CELL[scenario]
+    first = 100 * CELLS.index(cell) + SEED_OFFSET[scenario]
     tally = Tally()
     try:
-        for seed in range(100 * CELLS.index(cell) + 1, 100 * CELLS.index(cell) + RUNS + 1):
+        for seed in range(first, first + runs):
             _configure(lab, cell, seed=seed, platform=platform, clean_requests=clean_requests)
-            compare(reference, scanner.scan(), tally, run=f"{platform}/{cell.name}/seed {seed}")
+            compare(reference, scanner.scan(), tally, run=f"{scenario}/{platform}/{cell.name}/seed {seed}")
     finally:
         lab.state.configure_faults(seed=0, rate=0.0)
-    _record_summary(platform, cell, tally)
-    assert tally.runs == RUNS
+    _record_summary(scenario, platform, cell, tally)
+    assert tally.runs == runs
     assert not tally.violations, "\n".join(tally.violations[:40])
     assert tally.compared + tally.aborted > 0
