@@ -36,6 +36,8 @@ COMMANDS: tuple[str, ...] = (
     "diff",
     "history",
     "init",
+    "fleet",
+    "merge",
 )
 
 

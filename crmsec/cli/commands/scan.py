@@ -6,6 +6,7 @@ from typing import Any
 
 import click
 
+from crmsec.cli.fleet_scan import fleet_options, relax_single_target, require_single_target, run_fleet_scan
 from crmsec.cli.options import EXIT_CODES_HELP, evaluation_options, identities_option, target_options
 from crmsec.cli.pipeline import RunSettings, build_target, collect_snapshot, evaluate_and_write
 
@@ -38,8 +39,12 @@ def settings_from(arguments: dict[str, Any]) -> RunSettings:
 @target_options
 @identities_option
 @evaluation_options
+@fleet_options
 def command(**arguments: Any) -> int:
-    """Scan a target end to end."""
+    """Scan a target end to end (or, with --targets, a slice of a fleet: see crmsec.cli.fleet_scan)."""
+    if arguments["targets_file"] is not None:
+        return run_fleet_scan(arguments, settings_from(arguments))
+    require_single_target(arguments)
     target = build_target(
         platform=arguments["platform"],
         url=arguments["url"],
@@ -53,3 +58,6 @@ def command(**arguments: Any) -> int:
     settings = settings_from(arguments)
     snapshot, seconds = collect_snapshot(target, quiet=settings.quiet, show_identities=arguments["show_identities"])
     return evaluate_and_write(snapshot, settings, collect_seconds=seconds)
+
+
+relax_single_target(command)
