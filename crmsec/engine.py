@@ -24,7 +24,17 @@ from crmsec.connectors import load_connector
 from crmsec.connectors.base import HttpClient, Recorder
 from crmsec.errors import EvidenceError, ProfileError, Reason, TargetError
 from crmsec.evidence import EvidenceItem, EvidenceSnapshot, timestamp, utc_now, validate_snapshot
-from crmsec.plugin import CHECK_STATUSES, CheckSpec, Dimension, Evidence, Finding, JsonValue, Severity, Status
+from crmsec.plugin import (
+    CHECK_STATUSES,
+    FAILING_STATUSES,
+    CheckSpec,
+    Dimension,
+    Evidence,
+    Finding,
+    JsonValue,
+    Severity,
+    Status,
+)
 from crmsec.profiles import Profile, Waiver, select_checks
 from crmsec.redaction import Identities
 from crmsec.registry import Catalogue, PackInfo
@@ -275,7 +285,7 @@ def _apply_waivers(
     applied: list[tuple[Waiver, str, str]] = []
     for record in records:
         waiver = None
-        if record.status in (Status.FAIL, Status.WARN, Status.ERROR):
+        if record.status in FAILING_STATUSES:
             waiver = waiver_for(record.check_id, record.resource, profile.waivers, today)
         if waiver is None:
             waived.append(record)

@@ -33,6 +33,7 @@ from crmsec.evidence_view import Evidence, field_of
 from crmsec.vocabulary import (
     AREA_OF_DIMENSION,
     CHECK_STATUSES,
+    FAILING_STATUSES,
     FRAMEWORKS,
     SECURITY_DIMENSIONS,
     SEVERITY_ORDER,
@@ -149,6 +150,7 @@ __all__ = [
     "AREA_OF_DIMENSION",
     "CHECK_STATUSES",
     "DATA_SAMPLES",
+    "FAILING_STATUSES",
     "FRAMEWORKS",
     "PII_CATEGORIES",
     "SCHEMA_OBJECTS",

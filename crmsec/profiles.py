@@ -18,7 +18,7 @@ from typing import Any
 from crmsec import documents, resources
 from crmsec.canonical import digest
 from crmsec.errors import ProfileError
-from crmsec.plugin import SEVERITY_ORDER, CheckSpec, Dimension, JsonValue, Severity, Status
+from crmsec.plugin import FAILING_STATUSES, SEVERITY_ORDER, CheckSpec, Dimension, JsonValue, Severity, Status
 from crmsec.safe_yaml import load_yaml_file
 
 DEFAULT_PROFILE = "baseline"
@@ -100,7 +100,7 @@ class Profile:
             return 0.0
         if status is Status.ERROR and not self.fail_closed:
             return None
-        if status in (Status.FAIL, Status.WARN, Status.ERROR):
+        if status in FAILING_STATUSES:
             return float(self.status_weights.get(str(status), DEFAULT_STATUS_WEIGHTS[str(status)]))
         return None
 

@@ -31,6 +31,9 @@ CHECK_STATUSES: frozenset[Status] = frozenset(
 )
 """The statuses a check may return itself."""
 
+FAILING_STATUSES: frozenset[Status] = frozenset({Status.FAIL, Status.WARN, Status.ERROR})
+"""The statuses that need attention: waivable, scored as lost points, reported (SARIF results), failing in diffs."""
+
 
 class Severity(StrEnum):
     """How much a failing finding matters, most severe first."""
@@ -103,6 +106,7 @@ FRAMEWORKS: Mapping[str, str] = {
 __all__ = [
     "AREA_OF_DIMENSION",
     "CHECK_STATUSES",
+    "FAILING_STATUSES",
     "FRAMEWORKS",
     "SECURITY_DIMENSIONS",
     "SEVERITY_ORDER",

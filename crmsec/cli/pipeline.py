@@ -19,7 +19,7 @@ from crmsec.cli.summary import print_summary
 from crmsec.connectors import load_connector
 from crmsec.errors import InputError
 from crmsec.evidence import EvidenceSnapshot, save_snapshot
-from crmsec.plugin import JsonValue, Status
+from crmsec.plugin import FAILING_STATUSES, JsonValue
 from crmsec.profiles import load_profile
 from crmsec.redaction import Identities
 from crmsec.registry import load_catalogue
@@ -36,7 +36,6 @@ from crmsec.target import (
     secret_from_environment,
 )
 
-FAILING = {Status.FAIL, Status.WARN, Status.ERROR}
 SHOWN_IDENTITIES_WARNING = (
     "crmsec: --show-identities: usernames are kept raw in this evidence and its reports (marked "
     "'identities: shown'); keep this copy internal"
@@ -137,7 +136,9 @@ def _gate_options(settings: RunSettings) -> GateOptions:
     if settings.baseline is not None:
         old = load_report(settings.baseline)
         fingerprints = frozenset(
-            finding.fingerprint for finding in old.findings if (finding.original_status or finding.status) in FAILING
+            finding.fingerprint
+            for finding in old.findings
+            if (finding.original_status or finding.status) in FAILING_STATUSES
         )
     return GateOptions(
         fail_under=settings.fail_under,

@@ -21,6 +21,7 @@ from crmsec.render.evaluation_view import evaluation_sections, recommendations
 from crmsec.render.presentation import number_text, printable
 from crmsec.render.to_html import percent_text
 from crmsec.report.model import Report
+from crmsec.vocabulary import FAILING_STATUSES
 
 TOP_FAILURES = 10
 TOP_RECOMMENDATIONS = 10
@@ -98,7 +99,7 @@ def _count(report: Report, name: str) -> int:
 
 def context(report: Report, previous: Report | None = None) -> dict[str, Any]:
     """The values the Markdown template prints."""
-    failing = sum(1 for finding in report.findings if finding.status in view.FAILING)
+    failing = sum(1 for finding in report.findings if finding.status in FAILING_STATUSES)
     failures = [(finding, number_text(points)) for finding, points in view.top_failures(report, TOP_FAILURES)]
     expired = report.waivers.get("expired")
     ratio = report.coverage.get("ratio")

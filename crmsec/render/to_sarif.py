@@ -24,7 +24,7 @@ from urllib.parse import quote
 from crmsec.errors import InputError
 from crmsec.render import view
 from crmsec.report.model import FindingRecord, Report
-from crmsec.vocabulary import JsonValue, Severity, Status
+from crmsec.vocabulary import FAILING_STATUSES, JsonValue, Severity, Status
 
 SARIF_SCHEMA = "https://json.schemastore.org/sarif-2.1.0.json"
 INFORMATION_URI = "https://github.com/crmsec/crmsec"
@@ -45,7 +45,6 @@ LEVEL: Mapping[Severity, str] = {
     Severity.LOW: "note",
     Severity.INFO: "note",
 }
-REPORTED: frozenset[Status] = frozenset({Status.FAIL, Status.WARN, Status.ERROR})
 
 
 def anchor_uri(path: str) -> str:
@@ -162,8 +161,8 @@ def _suppression(waiver: Mapping[str, JsonValue]) -> dict[str, Any]:
 
 def _is_reported(finding: FindingRecord) -> bool:
     if finding.status is Status.WAIVED:
-        return finding.original_status in REPORTED
-    return finding.status in REPORTED
+        return finding.original_status in FAILING_STATUSES
+    return finding.status in FAILING_STATUSES
 
 
 def sarif_log(report: Report, *, anchor: str = DEFAULT_ANCHOR) -> dict[str, Any]:

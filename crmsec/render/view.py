@@ -12,11 +12,11 @@ from collections import Counter
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
-from crmsec.plugin import Dimension, JsonValue, Severity, Status
 from crmsec.report.model import FindingRecord, Report
+from crmsec.vocabulary import FAILING_STATUSES, Dimension, JsonValue, Severity, Status
 
-FAILING: frozenset[Status] = frozenset({Status.FAIL, Status.WARN, Status.ERROR})
-"""Statuses that cost points and are reported as problems (SARIF results, top failures)."""
+FAILING: frozenset[Status] = FAILING_STATUSES
+"""Statuses that cost points and are reported as problems (the one definition is `crmsec.vocabulary`)."""
 
 DIMENSION_LABELS: Mapping[str, str] = {
     "tls": "TLS",

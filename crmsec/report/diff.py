@@ -12,10 +12,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from crmsec.report.model import FindingRecord, Report
-from crmsec.vocabulary import JsonValue, Status
-
-FAILING = frozenset({Status.FAIL, Status.WARN, Status.ERROR})
-
+from crmsec.vocabulary import FAILING_STATUSES, JsonValue, Status
 
 PASSING = frozenset({Status.PASS})
 
@@ -25,7 +22,7 @@ def _effective(finding: FindingRecord | None) -> Status | None:
 
 
 def _failing(report: Report) -> dict[str, FindingRecord]:
-    return {f.fingerprint: f for f in report.findings if _effective(f) in FAILING}
+    return {f.fingerprint: f for f in report.findings if _effective(f) in FAILING_STATUSES}
 
 
 @dataclass(frozen=True, slots=True)
