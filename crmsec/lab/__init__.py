@@ -61,6 +61,9 @@ class LabConfig:
     sandbox: bool = False
     """Serve a sandbox org: `Organization.IsSandbox` true, and the token endpoint accepts JWT assertions only
     with the sandbox audience `https://test.salesforce.com` (as Salesforce does for sandboxes)."""
+    query_batch_size: int = 2000
+    """Records per query page (Salesforce's default and maximum is 2,000; a smaller one, e.g. 5, makes every
+    result of a few rows span pages, so tests see the connector follow `nextRecordsUrl`)."""
     now: datetime = field(default_factory=_today)
     jwt_public_key: bytes | None = None
     """PEM of the RSA public key whose private half may sign JWT bearer assertions (consumer key
@@ -83,6 +86,8 @@ class LabConfig:
             raise InputError("--tls must be modern or legacy")
         if self.locale not in LOCALES:
             raise InputError(f"--locale must be one of {', '.join(LOCALES)}")
+        if not 1 <= self.query_batch_size <= 2000:
+            raise InputError("--query-batch-size must be between 1 and 2000")
         if self.jwt_public_key is not None:
             try:
                 oauth.load_public_key(self.jwt_public_key)
@@ -123,6 +128,7 @@ class Lab:
             fault_seed=config.seed,
             fault_kinds=tuple(config.fault_kinds),
             fault_scope=config.fault_scope,
+            query_batch_size=config.query_batch_size,
             lock=threading.Lock(),
         )
         context = tls_context(str(certificates.certificate), str(certificates.private_key), profile=config.tls)

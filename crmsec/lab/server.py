@@ -60,6 +60,8 @@ class ServerState:
     fault_seed: int = 0
     fault_kinds: tuple[str, ...] = FAULT_KINDS
     fault_scope: str = "api"
+    query_batch_size: int = 2000
+    """The most records a query page holds (a client's `Sforce-Query-Options: batchSize` may ask for fewer)."""
     lock: threading.Lock = threading.Lock()  # noqa: RUF009 -- replaced per server, see LabServer
     attempts: Counter[str] = field(default_factory=Counter)
 
@@ -283,9 +285,12 @@ class LabHandler(BaseHTTPRequestHandler):
         return {"body": result, "httpHeaders": {}, "httpStatusCode": status, "referenceId": item.get("referenceId")}
 
     def _batch_size(self) -> int:
+        """Records per page: the client's batchSize (200 to 2,000, as Salesforce allows), at most the lab's own
+        size; like Salesforce, the lab may answer with fewer records than asked for."""
         options = self.headers.get("Sforce-Query-Options", "")
         match = re.search(r"batchSize=(\d+)", options)
-        return max(200, min(2000, int(match.group(1)))) if match else 2000
+        asked = max(200, min(2000, int(match.group(1)))) if match else 2000
+        return min(asked, self.state.query_batch_size)
 
     def _token(self, body: bytes) -> None:
         form = {key: values[0] for key, values in parse_qs(body.decode("utf-8", "replace")).items()}

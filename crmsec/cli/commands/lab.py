@@ -64,6 +64,13 @@ def command() -> None:
     help="Language of the org's Health Check labels and values (the connector must not depend on them).",
 )
 @click.option(
+    "--query-batch-size",
+    type=click.IntRange(1, 2000),
+    default=2000,
+    show_default=True,
+    help="Records per query page (Salesforce's default); smaller sizes make results span pages (nextRecordsUrl).",
+)
+@click.option(
     "--sandbox",
     is_flag=True,
     default=False,
@@ -83,6 +90,7 @@ def serve(
     tls: str,
     seed: int,
     locale: str,
+    query_batch_size: int,
     sandbox: bool,
 ) -> int:
     """Start the lab, announce it on stdout, and serve until SIGINT/SIGTERM."""
@@ -101,6 +109,7 @@ def serve(
         tls=tls,
         locale=locale,
         sandbox=sandbox,
+        query_batch_size=query_batch_size,
     )
     lab = Lab(config).start()
     stop = threading.Event()

@@ -178,24 +178,41 @@ class SalesforceApi:
         """
         prefix = f"{self.data_path}/tooling" if tooling else self.data_path
         path = f"{prefix}/query?{urlencode({'q': soql}, quote_via=quote)}"
+        page = await self.get_json(path)
+        return await self.follow(page, endpoint=f"GET {prefix}/query", limit_rows=limit_rows, on_page=on_page)
+
+    async def follow(
+        self,
+        page: Any,
+        *,
+        endpoint: str,
+        limit_rows: int | None = None,
+        on_page: Callable[[list[dict[str, Any]]], None] | None = None,
+    ) -> list[dict[str, Any]]:
+        """The records of a first query page (from a GET or a composite subrequest) and of every later page.
+
+        Pages are fetched through `nextRecordsUrl` until `done` is true: a page that says it is not the last
+        but names no next page, or a later page that fails, raises, so a list is never silently cut short.
+        """
         records: list[dict[str, Any]] = []
         seen = 0
         for _ in range(MAX_PAGES):
-            page = await self.get_json(path)
-            batch = _records(page, path)
+            batch = _records(page, endpoint)
             seen += len(batch)
             if on_page is not None:
                 on_page(batch)
             else:
                 records.extend(batch)
-            next_url = page.get("nextRecordsUrl")
-            if page.get("done", True) or not isinstance(next_url, str) or (limit_rows and seen >= limit_rows):
-                return records[:limit_rows] if limit_rows else records
-            path = next_url
+            if limit_rows and seen >= limit_rows:
+                return records[:limit_rows]
+            done, next_url = page.get("done"), page.get("nextRecordsUrl")
+            if done is True:
+                return records
+            if done is not False or not isinstance(next_url, str) or not next_url.startswith("/services/data/"):
+                raise _malformed(endpoint, "a query page that is not the last names no nextRecordsUrl")
+            page = await self.get_json(next_url)
         raise ConnectorError(
-            f"GET {prefix}/query: more than {MAX_PAGES} pages",
-            endpoint=f"GET {prefix}/query",
-            reason=Reason.RESPONSE_TOO_LARGE,
+            f"{endpoint}: more than {MAX_PAGES} pages", endpoint=endpoint, reason=Reason.RESPONSE_TOO_LARGE
         )
 
     async def count(self, soql: str) -> int:
@@ -226,9 +243,9 @@ class SalesforceApi:
         return results
 
 
-def _records(page: Any, path: str) -> list[dict[str, Any]]:
+def _records(page: Any, endpoint: str) -> list[dict[str, Any]]:
     if not isinstance(page, dict) or not isinstance(page.get("records"), list):
-        raise _malformed(f"GET {path.split('?', 1)[0]}", "a query page without records")
+        raise _malformed(endpoint, "a query page without records")
     return [record for record in page["records"] if isinstance(record, dict)]
 
 

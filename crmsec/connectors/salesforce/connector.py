@@ -248,10 +248,24 @@ class _Collection:
             for reference, soql in queries.items()
         }
         answers = await self.api.composite(paths, tooling=tooling)
-        return {
-            reference: self._answer(reference, answers.get(reference), endpoint=f"GET {prefix}/query")
-            for reference in queries
-        }
+        endpoint = f"GET {prefix}/query"
+        results = {name: self._answer(name, answers.get(name), endpoint=endpoint) for name in queries}
+        pending = [name for name, body in results.items() if isinstance(body, dict) and body.get("done") is not True]
+        completed = await asyncio.gather(*(self._rest_of(results[name], endpoint=endpoint) for name in pending))
+        results.update(zip(pending, completed, strict=True))
+        return results
+
+    async def _rest_of(self, first: dict[str, Any], *, endpoint: str) -> Any:
+        """A composite subquery's answer with the records of its later pages (nextRecordsUrl), or the error
+        of the page that failed: a subquery answer is never cut at its first page."""
+        try:
+            records = await self.api.follow(first, endpoint=endpoint)
+        except TargetError:
+            raise
+        except ConnectorError as error:
+            return error
+        rest = {key: value for key, value in first.items() if key != "nextRecordsUrl"}
+        return rest | {"done": True, "records": records}
 
     def _answer(self, reference: str, answer: tuple[int, Any] | None, *, endpoint: str) -> Any:
         if answer is None:
