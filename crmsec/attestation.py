@@ -6,9 +6,10 @@ compares it field by field (`compare_predicate`). Once the report's digest match
 if the signer signed a statement made for another report, or a crafted one; the auditor is told so rather
 than shown a verdict the report does not hold.
 
-The gate settings (`fail_under`, `fail_on`, `baseline`) joined the predicate after the first envelopes
-were signed: a report that lacks them is signed without them, and an envelope without them still verifies
-(its `Verdict.gate_set` is None).
+The gate settings (`fail_under`, `fail_on`, `baseline`, and where the first two came from:
+`fail_under_from`, `fail_on_from`) joined the predicate after the first envelopes were signed: a report
+that lacks them is signed without them, and an envelope without them still verifies (its
+`Verdict.gate_set` is None, or its sources are None).
 
 Errors: a report without a well-typed verdict raises `SigningError` (it cannot be signed); a signed
 predicate without one, or one that is not the report's, raises `VerificationError`.
@@ -23,7 +24,7 @@ from typing import Any
 
 from crmsec.errors import SigningError, VerificationError
 
-GATE_SETTINGS = ("fail_under", "fail_on", "baseline")
+GATE_SETTINGS = ("fail_under", "fail_on", "baseline", "fail_under_from", "fail_on_from")
 _OPTIONAL_LEAVES = frozenset(f"gate.{setting}" for setting in GATE_SETTINGS)
 _ABSENT: Any = object()
 
@@ -42,6 +43,9 @@ class Verdict:
     gate_set: bool | None
     fail_under: float | None = None
     fail_on: str | None = None
+    baseline: str | None = None
+    fail_under_from: str | None = None
+    fail_on_from: str | None = None
 
 
 def report_predicate(report: Any, where: str) -> dict[str, Any]:
@@ -59,7 +63,8 @@ def report_predicate(report: Any, where: str) -> dict[str, Any]:
 
     text, number, optional_text = (str,), (int, float, type(None)), (str, type(None))
     gate = {"passed": field("gate.passed", (bool,))}
-    for name, kinds in zip(GATE_SETTINGS, (number, optional_text, optional_text), strict=True):
+    kinds_of_settings = (number, optional_text, optional_text, optional_text, optional_text)
+    for name, kinds in zip(GATE_SETTINGS, kinds_of_settings, strict=True):
         value = field(f"gate.{name}", kinds, optional=True)
         if value is not _ABSENT:
             gate[name] = value
@@ -89,7 +94,8 @@ def signed_verdict(predicate: dict[str, Any], where: Path) -> Verdict:
         raise VerificationError(f"{where}: the signed gate.fail_on is not a severity")
     recorded = "fail_under" in gate and "fail_on" in gate
     gate_set = (fail_under is not None or fail_on is not None) if recorded else None
-    return Verdict(score, grade, gate["passed"], gate_set, fail_under, fail_on)
+    texts = {name: gate.get(name) if isinstance(gate.get(name), str) else None for name in GATE_SETTINGS[2:]}
+    return Verdict(score, grade, gate["passed"], gate_set, fail_under, fail_on, **texts)
 
 
 def compare_predicate(signed: dict[str, Any], report: Any, where: Path) -> None:

@@ -12,6 +12,7 @@ from crmsec.cli import console
 from crmsec.cli.console import field
 from crmsec.render.view import top_failures
 from crmsec.report.model import Report
+from crmsec.report.verdict import coverage_wording, gate_state, gate_wording_of
 
 _BAR = 20
 
@@ -48,10 +49,7 @@ def print_summary(report: Report, files: Sequence[Path], *, output_format: str) 
     verdict = "at or above" if scores.passed else "below"
     console.out(f"Score {shown}/100  grade {field(scores.grade)}  ({verdict} pass mark {scores.pass_mark:g})")
     coverage = report.coverage
-    console.out(
-        f"Coverage {field(coverage['decided'])}/{field(coverage['selected'])} checks decided, "
-        f"{field(coverage['errored'])} errored"
-    )
+    console.out(f"Coverage: {field(coverage_wording(coverage))}, {field(coverage.get('errored', 0))} errored")
     for dimension in scores.dimensions:
         value = "  n/a" if dimension.score is None else f"{dimension.score:5.1f}"
         console.out(f"  {field(dimension.dimension):<24} {value}  {_bar(dimension.score)}")
@@ -64,10 +62,9 @@ def print_summary(report: Report, files: Sequence[Path], *, output_format: str) 
                 f"{field(finding.resource)}: {field(finding.message)}"[:160]
             )
     gate = report.gate
-    if gate.get("fail_under") is None and gate.get("fail_on") is None:
-        console.out("Gate: not set (nothing can fail the run: use --fail-under SCORE or --fail-on SEVERITY)")
-    else:
-        console.out("Gate: PASSED" if gate["passed"] else "Gate: FAILED")
+    console.out(gate_wording_of(gate))
+    if gate_state(gate) == "unset":
+        console.out("  nothing can fail this run: use --fail-under SCORE, --fail-on SEVERITY or the profile's gate")
     for reason in list(gate["reasons"])[:10]:
         console.out(f"  - {field(reason)}")
     main = next((path for path in files if path.suffix == ".html"), files[0] if files else None)

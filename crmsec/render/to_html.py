@@ -25,6 +25,7 @@ from crmsec.render import charts, view
 from crmsec.render.evaluation_view import EvaluationSection, Recommendation, evaluation_sections, recommendations
 from crmsec.render.presentation import number_text, value_text, waiver_text
 from crmsec.report.model import FindingRecord, Report
+from crmsec.report.verdict import coverage_wording, gate_state, gate_wording_of
 from crmsec.vocabulary import JsonValue, Status
 
 _GATE_SETTINGS = ("fail_under", "fail_on", "baseline")
@@ -239,6 +240,7 @@ def _coverage(report: Report) -> dict[str, Any]:
         "selected": coverage.get("selected"),
         "decided": coverage.get("decided"),
         "ratio_text": percent_text(ratio if isinstance(ratio, int | float) else None),
+        "wording": coverage_wording(coverage),
         "rows": [(label, coverage.get(key, 0)) for key, label in labels],
     }
 
@@ -351,6 +353,8 @@ def _gate(report: Report) -> dict[str, Any]:
     reasons = gate.get("reasons")
     return {
         "passed": bool(gate.get("passed")),
+        "wording": gate_wording_of(gate),
+        "state": gate_state(gate),
         "reasons": [str(reason) for reason in reasons] if isinstance(reasons, list) else [],
         **{key: "not set" if gate.get(key) is None else value_text(gate.get(key)) for key in _GATE_SETTINGS},
     }

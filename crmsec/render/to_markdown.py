@@ -21,6 +21,7 @@ from crmsec.render.evaluation_view import evaluation_sections, recommendations
 from crmsec.render.presentation import number_text, printable
 from crmsec.render.to_html import percent_text
 from crmsec.report.model import Report
+from crmsec.report.verdict import coverage_wording, gate_wording_of
 from crmsec.vocabulary import FAILING_STATUSES
 
 TOP_FAILURES = 10
@@ -117,11 +118,12 @@ def context(report: Report, previous: Report | None = None) -> dict[str, Any]:
             "grade": report.scores.grade,
             "capped_by": list(report.scores.grade_capped_by),
         },
-        "gate": {"passed": bool(report.gate.get("passed")), "reasons": list(report.gate.get("reasons") or [])},
+        "gate": {"wording": gate_wording_of(report.gate), "reasons": list(report.gate.get("reasons") or [])},
         "coverage": {
             "decided": report.coverage.get("decided"),
             "selected": report.coverage.get("selected"),
             "ratio_text": percent_text(ratio if isinstance(ratio, int | float) else None),
+            "wording": coverage_wording(report.coverage),
         },
         "status_counts": view.status_counts(report.findings),
         "dimensions": _dimensions(report),

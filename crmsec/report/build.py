@@ -4,12 +4,13 @@ from __future__ import annotations
 
 import hashlib
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from crmsec.evidence import EvidenceSnapshot
 from crmsec.plugin import CheckSpec, JsonValue, Severity, Status
 from crmsec.profiles import Profile
 from crmsec.report.model import FindingRecord, Report, validate_report
+from crmsec.report.verdict import graded
 from crmsec.scoring import Scorecard, WaiverOutcome
 from crmsec.version import __version__
 
@@ -50,6 +51,8 @@ def gate_result(
     """Decide the gate: the score floor, FAILs (and ERRORs when fail-closed) at or above a severity."""
     fail_under = options.fail_under if options.fail_under is not None else profile.fail_under
     fail_on = options.fail_on if options.fail_on is not None else profile.fail_on
+    fail_under_from = _source(options.fail_under, profile.fail_under)
+    fail_on_from = _source(options.fail_on, profile.fail_on)
     reasons: list[str] = []
     if fail_under is not None and (card.overall is None or card.overall < fail_under):
         reasons.append(f"score {card.overall} is under {fail_under}")
@@ -67,7 +70,16 @@ def gate_result(
         "fail_under": fail_under,
         "fail_on": None if fail_on is None else str(fail_on),
         "baseline": options.baseline_name,
+        "fail_under_from": fail_under_from,
+        "fail_on_from": fail_on_from,
     }
+
+
+def _source(option: object | None, profile_value: object | None) -> str | None:
+    """Where a gate setting came from: "cli" (the command line wins), "profile", or None when unset."""
+    if option is not None:
+        return "cli"
+    return "profile" if profile_value is not None else None
 
 
 def coverage(findings: Sequence[FindingRecord], checks: Sequence[CheckSpec]) -> dict[str, JsonValue]:
@@ -121,6 +133,8 @@ def build_report(
     snapshot = inputs.snapshot
     profile = inputs.profile
     errors_in_evidence = sum(1 for item in snapshot.items.values() if item.error is not None)
+    checks_covered = coverage(findings, inputs.checks)
+    card = replace(card, grade=graded(card.grade, checks_covered))  # the caveat travels with the grade
     report = Report(
         tool_version=__version__,
         target={"platform": snapshot.metadata.platform, "url": snapshot.metadata.target_url},
@@ -140,7 +154,7 @@ def build_report(
         findings=tuple(findings),
         scores=card,
         gate=gate_result(findings, card, gate_options, profile),
-        coverage=coverage(findings, inputs.checks),
+        coverage=checks_covered,
         waivers=waivers_json(waivers),
         plugins=tuple(inputs.plugins),
         errors=tuple(inputs.errors),

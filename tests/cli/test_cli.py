@@ -50,7 +50,7 @@ def test_evaluate_writes_a_valid_bundle(capsys, evidence: Path, tmp_path: Path) 
     assert report.profile["name"] == "baseline"
     assert stat.S_IMODE((out / "evidence.json").stat().st_mode) == 0o600
     assert (out / "report.md").exists() and (out / "report.csv").exists()
-    assert "Score" in stdout and "Gate: not set" in stdout
+    assert "Score" in stdout and "No gate set" in stdout.splitlines()
 
 
 def test_gate_failures_exit_1(capsys, evidence: Path, tmp_path: Path) -> None:
@@ -182,8 +182,8 @@ def test_yaml_dates_that_do_not_exist_are_input_errors(capsys, evidence: Path, t
 
 def test_summary_names_the_gate(capsys, evidence: Path, tmp_path: Path) -> None:
     common = ("evaluate", str(evidence), "--out", str(tmp_path / "o"), "--format", "md")
-    assert "Gate: PASSED" in run(capsys, *common, "--fail-under", "0")[1]
-    assert "Gate: FAILED" in run(capsys, *common, "--fail-on", "low")[1]
+    assert "Gate passed (fail-under 0 from the command line)" in run(capsys, *common, "--fail-under", "0")[1]
+    assert "Gate failed (fail-on low from the command line)" in run(capsys, *common, "--fail-on", "low")[1]
 
 
 def test_sarif_results_anchor_to_the_profile_or_the_flag(capsys, evidence: Path, tmp_path: Path, monkeypatch) -> None:

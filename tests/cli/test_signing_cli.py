@@ -95,7 +95,7 @@ def test_sign_then_verify(scan_dir: Path, key: Path, capsys: pytest.CaptureFixtu
     assert code == 0, err
     assert "hubspot https://crm.example.test" in out
     assert "2026-01-01T00:05:00Z" in out
-    assert "verdict:   score 61.25, grade D, gate failed (fail-under 70) [signed, and the same in the report]" in out
+    assert "verdict:   score 61.25, grade D, Gate failed (fail-under 70) [signed, and the same in the report]" in out
     assert out.count("matches") == 2
     assert "NOT COMPARED" not in out
     assert err == ""
@@ -112,6 +112,7 @@ def test_verify_json_output(scan_dir: Path, key: Path, capsys: pytest.CaptureFix
         "score": 61.25,
         "grade": "D",
         "gate": "failed",
+        "gate_text": "Gate failed (fail-under 70)",
         "fail_under": 70,
         "fail_on": None,
         "matches_report": True,
@@ -186,7 +187,7 @@ def test_signature_only_says_no_file_was_compared(
     code, out, _ = _run(capsys, "verify", scan_dir / "report.dsse.json", "--key", f"{key}.pub", "--signature-only")
     assert code == 0
     assert "signature: valid" in out
-    assert "verdict:   score 61.25, grade D, gate failed (fail-under 70) [signed; report NOT COMPARED]" in out
+    assert "verdict:   score 61.25, grade D, Gate failed (fail-under 70) [signed; report NOT COMPARED]" in out
     assert out.count("NOT COMPARED (no file given)") == 2
     assert "files:     none compared (--signature-only): only the signature was verified" in out
     code, out, _ = _run(
@@ -247,7 +248,7 @@ def test_no_gate_set_is_said_plainly(scan_dir: Path, key: Path, capsys: pytest.C
     _run(capsys, "sign", scan_dir / "report.json", "--key", key)
     code, out, _ = _verify(capsys, scan_dir, key)
     assert code == 0
-    assert "verdict:   score 61.25, grade D, no gate set [signed, and the same in the report]" in out
+    assert "verdict:   score 61.25, grade D, No gate set [signed, and the same in the report]" in out
 
 
 def test_usage_errors_exit_2(scan_dir: Path, key: Path, capsys: pytest.CaptureFixture[str]) -> None:
@@ -300,5 +301,5 @@ def test_sign_and_verify_a_real_report(tmp_path: Path, key: Path, capsys: pytest
     code, out, _ = _verify(capsys, tmp_path, key)
     assert code == 0
     assert "profile:   baseline" in out
-    assert "no gate set [signed, and the same in the report]" in out
+    assert "No gate set [signed, and the same in the report]" in out
     assert out.count("matches") == 2

@@ -76,7 +76,7 @@ def test_summary_shows_hostile_names_inert(capsys: pytest.CaptureFixture[str], t
     _, stdout, stderr = evaluate(capsys, tmp_path, "one")
     assert_inert(stdout + stderr)
     lines = stdout.splitlines()
-    assert "Gate: FAILED" in lines
+    assert "Gate failed (fail-on medium from the command line)" in lines
     assert "crm.example.test/one\ufffd]0;retitled\ufffd" in lines[0]
     failures = [line for line in lines if line.startswith("  MEDIUM   FAIL  CRM-AC-006")]
     assert any("test.one\ufffdGate: PASSED\ufffd\ufffd31m\ufffd@example.test" in line for line in failures)

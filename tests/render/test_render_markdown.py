@@ -31,7 +31,7 @@ def test_markdown_is_short_and_link_free(rich_report: Report, previous_report: R
     text = render(rich_report, "md", previous=previous_report).decode("utf-8")
     assert len(text.splitlines()) < 90  # ten failures, ten recommendations, six evaluation lines at most
     assert "://" not in text and "](" not in text
-    assert "gate FAILED" in text and "| Dimension | Score | Coverage | Points lost |" in text
+    assert "Gate failed" in text and "| Dimension | Score | Coverage | Points lost |" in text
     assert "#### Top failures" in text
     assert "Since 2026-02-01T08:00:00Z: overall 31.67 → 41.67 (+10.00)" in text
 

@@ -15,6 +15,7 @@ import click
 from crmsec import signing
 from crmsec.attestation import Verdict
 from crmsec.cli import console
+from crmsec.report.verdict import gate_wording
 
 _FILE = click.Path(path_type=Path, exists=True, dir_okay=False)
 _NOTHING_TO_COMPARE = (
@@ -76,6 +77,7 @@ def _as_json(verified: signing.VerifiedStatement, compared: dict[str, Path | Non
             "score": verdict.score,
             "grade": verdict.grade,
             "gate": _gate_state(verdict),
+            "gate_text": _gate_text(verdict),
             "fail_under": verdict.fail_under,
             "fail_on": verdict.fail_on,
             "matches_report": verified.report_checked,
@@ -95,17 +97,22 @@ def _gate_state(verdict: Verdict) -> str:
 
 
 def _describe_verdict(verdict: Verdict) -> str:
-    """One line: score, grade and gate, e.g. `score 61.25, grade D, gate failed (fail-under 70)`."""
+    """One line: score, grade and gate, e.g. `score 61.25, grade D, Gate failed (fail-under 70 from the profile)`."""
     score = "none (no check could decide)" if verdict.score is None else _text(verdict.score)
-    if verdict.gate_set is None:
-        gate = f"gate {_gate_state(verdict)} (gate settings not recorded in this envelope)"
-    elif not verdict.gate_set:
-        gate = "no gate set"
-    else:
-        settings = [f"fail-under {_text(verdict.fail_under)}"] if verdict.fail_under is not None else []
-        settings += [f"fail-on {_text(verdict.fail_on)}"] if verdict.fail_on is not None else []
-        gate = f"gate {_gate_state(verdict)} ({', '.join(settings)})"
-    return f"score {score}, grade {_text(verdict.grade)}, {gate}"
+    return f"score {score}, grade {_text(verdict.grade)}, {_text(_gate_text(verdict))}"
+
+
+def _gate_text(verdict: Verdict) -> str:
+    """The gate in the words every surface uses (`crmsec.report.verdict.gate_wording`)."""
+    return gate_wording(
+        passed=verdict.gate_passed,
+        fail_under=verdict.fail_under,
+        fail_on=verdict.fail_on,
+        baseline=verdict.baseline,
+        fail_under_from=verdict.fail_under_from,
+        fail_on_from=verdict.fail_on_from,
+        settings_recorded=verdict.gate_set is not None,
+    )
 
 
 def _print_text(verified: signing.VerifiedStatement, compared: dict[str, Path | None]) -> None:
