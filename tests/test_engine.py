@@ -321,3 +321,13 @@ def optional_reader(evidence: Evidence) -> list[Finding]:
 def test_a_failed_optional_key_is_unknown_not_absent(mfa, expected) -> None:
     values = dict(GOOD) if mfa is None else {**GOOD, "auth.mfa": mfa}
     assert statuses(evaluate(values, [optional_reader]))["T-AUTH-010"] == expected
+
+
+def test_a_grade_from_few_decided_checks_says_it_is_partial() -> None:
+    """A full score from one of two selected checks (the other not applicable) is not a plain A."""
+    report = evaluate(GOOD, [timeout_check, other_platform])
+    assert report.scores.overall == 100.0
+    assert report.scores.grade == "A (partial: 50% of checks decided)"
+    assert (report.coverage["decided"], report.coverage["selected"]) == (1, 2)
+    validate_report(report.to_json(), where="test")
+    assert evaluate(GOOD, [timeout_check]).scores.grade == "A"
