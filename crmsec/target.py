@@ -17,12 +17,17 @@ MAX_CREDENTIALS_BYTES = 1024 * 1024
 
 
 class Secret:
-    """A credential that never prints: `str()` and `repr()` give `Secret(***)`; only auth calls `reveal()`."""
+    """A credential that never prints: `str()` and `repr()` give `Secret(***)`; only auth calls `reveal()`.
 
-    __slots__ = ("_value",)
+    `origin` says where it came from (`environment variable CRMSEC_TOKEN`, `--credentials-file PATH (token)`),
+    for error messages that must name the source without showing the value.
+    """
 
-    def __init__(self, value: str) -> None:
+    __slots__ = ("_value", "origin")
+
+    def __init__(self, value: str, *, origin: str = "the credential") -> None:
         self._value = value
+        self.origin = origin
 
     def reveal(self) -> str:
         """The secret itself; call it only where it goes on the wire."""
@@ -114,9 +119,34 @@ def is_loopback(host: str) -> bool:
 
 
 def secret_from_environment(name: str) -> Secret | None:
-    """The secret in environment variable `name`, or None when it is unset or empty."""
+    """The secret in environment variable `name`, or None when it is unset or empty.
+
+    A value that is not UTF-8 (Python keeps its bytes as lone surrogates) is an InputError naming `name`.
+    """
     value = os.environ.get(name, "").strip()
-    return Secret(value) if value else None
+    if not value:
+        return None
+    try:
+        value.encode("utf-8")
+    except UnicodeEncodeError as error:
+        raise InputError(
+            f"environment variable {name}: not UTF-8 text", hint=f"set {name} to the credential itself, as text"
+        ) from error
+    return Secret(value, origin=f"environment variable {name}")
+
+
+def require_header_safe(secret: Secret, *, what: str = "token") -> None:
+    """Refuse a credential that cannot go into an HTTP header: only printable ASCII may (RFC 9110, RFC 6750).
+
+    The InputError names where the credential came from (`Secret.origin`), never the value.
+    """
+    value = secret.reveal()
+    if not (value.isascii() and value.isprintable()):
+        raise InputError(
+            f"{secret.origin}: the {what} holds a non-ASCII or control character, and it is sent in an HTTP "
+            "header, which carries printable ASCII only",
+            hint="copy the token again; look for a typographic quote or dash, a non-breaking space or a line break",
+        )
 
 
 def _credentials_error(message: str) -> InputError:
@@ -136,11 +166,12 @@ def credentials_from_file(path: Path) -> dict[str, Secret]:
         raise InputError(f"--credentials-file {path}: not UTF-8 text") from error
     lines = [line.strip() for line in text.splitlines() if line.strip() and not line.strip().startswith("#")]
     if len(lines) == 1 and "=" not in lines[0]:
-        return {"token": Secret(lines[0])}
+        return {"token": Secret(lines[0], origin=f"--credentials-file {path} (token)")}
     result: dict[str, Secret] = {}
     for number, line in enumerate(lines, start=1):
         name, separator, value = line.partition("=")
         if not separator or not name.strip():
             raise InputError(f"--credentials-file {path}: entry {number} is not KEY=VALUE")
-        result[name.strip().lower()] = Secret(value.strip())
+        key = name.strip().lower()
+        result[key] = Secret(value.strip(), origin=f"--credentials-file {path} ({key})")
     return result

@@ -28,7 +28,7 @@ from cryptography.hazmat.primitives.asymmetric import padding, rsa
 
 from crmsec import files
 from crmsec.errors import InputError, Reason, TargetError
-from crmsec.target import Secret, Target
+from crmsec.target import Secret, Target, require_header_safe
 
 TOKEN_PATH = "/services/oauth2/token"  # noqa: S105 -- a URL path, not a password
 JWT_GRANT = "urn:ietf:params:oauth:grant-type:jwt-bearer"
@@ -45,6 +45,7 @@ class BearerAuth(httpx.Auth):
     secret_headers = frozenset({"authorization"})
 
     def __init__(self, token: Secret) -> None:
+        require_header_safe(token)  # a non-ASCII token is the user's input error (exit 2), not a crash
         self._token = token
 
     def auth_flow(self, request: httpx.Request) -> Generator[httpx.Request, httpx.Response, None]:

@@ -23,7 +23,7 @@ import httpx
 from crmsec.connectors.auth import BearerAuth
 from crmsec.connectors.http import ApiStats, HttpResponse, request
 from crmsec.errors import ConnectorError, InputError, Reason
-from crmsec.target import Secret, Target
+from crmsec.target import Secret, Target, require_header_safe
 
 AUTH_MODES = ("pat", "api_key", "jwt")
 MAX_PAGES = 20
@@ -52,13 +52,14 @@ def auth_mode(target: Target) -> str:
 
 
 def target_secret(target: Target) -> Secret:
-    """The credential of the target; none at all is an InputError."""
+    """The credential of the target; none at all, or one no HTTP header can carry, is an InputError."""
     secret = target.secret or target.credentials.get("token")
     if secret is None:
         raise InputError(
             "no BottleCRM credential: put a personal access token or the org API key in CRMSEC_TOKEN",
             hint="create a token under Profile > API tokens, or pass --credentials-file",
         )
+    require_header_safe(secret)
     return secret
 
 
