@@ -22,7 +22,8 @@
     var dimension = value("filter-dimension");
     var shown = 0;
     rows.forEach(function (row) {
-      var visible = (!status || row.getAttribute("data-status") === status) &&
+      var statuses = " " + (row.getAttribute("data-statuses") || row.getAttribute("data-status")) + " ";
+      var visible = (!status || statuses.indexOf(" " + status + " ") !== -1) &&
         (!severity || row.getAttribute("data-severity") === severity) &&
         (!dimension || row.getAttribute("data-dimension") === dimension) &&
         (!text || row.textContent.toLowerCase().indexOf(text) !== -1);
@@ -32,7 +33,7 @@
     groups.forEach(function (group) {
       group.hidden = group.querySelectorAll("tbody tr[data-status]:not([hidden])").length === 0;
     });
-    count.textContent = shown + " of " + rows.length + " findings shown";
+    count.textContent = shown + " of " + rows.length + " checks shown";
   }
 
   function cellValue(row, index, numeric) {
@@ -76,7 +77,9 @@
   form.addEventListener("submit", function (event) { event.preventDefault(); });
   form.addEventListener("reset", function () { window.setTimeout(apply, 0); });
   window.addEventListener("beforeprint", function () {
-    Array.prototype.forEach.call(document.querySelectorAll("details"), function (item) { item.open = true; });
+    // Only tables marked print-open unfold on paper; resource lists, check notes and raw evidence stay folded
+    // (report.json and report.csv hold every finding), so the PDF stays a readable length.
+    Array.prototype.forEach.call(document.querySelectorAll("details.print-open"), function (item) { item.open = true; });
   });
   form.hidden = false;
   root.setAttribute("data-enhanced", "true");

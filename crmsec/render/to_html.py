@@ -10,10 +10,9 @@ from __future__ import annotations
 
 import base64
 import hashlib
-import json
 import re
+from collections import Counter
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, replace
 from functools import cache
 from typing import Any
 
@@ -21,15 +20,16 @@ from jinja2 import Environment, FunctionLoader, StrictUndefined
 from markupsafe import Markup
 
 from crmsec import resources
-from crmsec.render import charts, view
+from crmsec.render import charts, findings_table, view
 from crmsec.render.evaluation_view import EvaluationSection, Recommendation, evaluation_sections, recommendations
-from crmsec.render.presentation import number_text, value_text, waiver_text
-from crmsec.report.model import FindingRecord, Report
+from crmsec.render.presentation import number_text, value_text
+from crmsec.report.model import Report
 from crmsec.report.verdict import coverage_wording, gate_state, gate_wording_of
-from crmsec.vocabulary import JsonValue, Status
+from crmsec.vocabulary import JsonValue
 
 _GATE_SETTINGS = ("fail_under", "fail_on", "baseline")
-_ACTIONABLE = frozenset({Status.FAIL, Status.WARN})
+TOP_RECOMMENDATIONS = 10
+"""Recommendations shown before the rest are folded away."""
 SECTIONS: tuple[tuple[str, str], ...] = (
     ("summary", "Summary"),
     ("dimensions", "Dimensions"),
@@ -78,76 +78,15 @@ def content_security_policy(css: str, script: str) -> str:
     )
 
 
-@dataclass(frozen=True, slots=True)
-class FindingRow:
-    """A finding with what the findings table shows next to it."""
-
-    finding: FindingRecord
-    rationale: str
-    remediation: str
-    references: tuple[str, ...]
-    points: float
-    points_text: str
-    details_text: str
-    waiver_text: str
-    status_rank: int
-    severity_rank: int
-    anchor: str = ""
-
-
-@dataclass(frozen=True, slots=True)
-class Group:
-    """The findings of one dimension."""
-
-    key: str
-    label: str
-    score_text: str
-    rows: tuple[FindingRow, ...]
-
-
-def _row(report: Report, finding: FindingRecord, points: Mapping[tuple[str, str], float]) -> FindingRow:
-    check = report.check(finding.check_id) or {}
-    lost = points.get((finding.check_id, finding.resource), 0.0)
-    return FindingRow(
-        finding=finding,
-        rationale=str(check.get("rationale", "")),
-        remediation=str(check.get("remediation", "")),
-        references=tuple(str(reference) for reference in check.get("references") or ()),
-        points=lost,
-        points_text=number_text(lost) if lost else "",
-        details_text=json.dumps(finding.details, indent=2, sort_keys=True, ensure_ascii=False)
-        if finding.details
-        else "",
-        waiver_text=waiver_text(finding.waiver),
-        status_rank=view.STATUS_ORDER.index(finding.status),
-        severity_rank=view.SEVERITY_ORDER.index(finding.severity),
-    )
-
-
-def check_anchor(check_id: str) -> str:
-    """The fragment id of a check's first failing finding row: `check-CRM-DQ-003` (other characters as `-`)."""
-    return "check-" + re.sub(r"[^A-Za-z0-9_.:-]", "-", check_id)
-
-
-def _anchored(groups: list[Group]) -> list[Group]:
-    """Give the first FAIL or WARN row of each check an id that the recommendations link to (they skip ERROR)."""
-    seen: set[str] = set()
-    result = []
-    for group in groups:
-        rows = []
-        for row in group.rows:
-            anchor = check_anchor(row.finding.check_id)
-            first = row.finding.status in _ACTIONABLE and anchor not in seen
-            seen.update([anchor] if first else [])
-            rows.append(replace(row, anchor=anchor) if first else row)
-        result.append(replace(group, rows=tuple(rows)))
-    return result
-
-
-def _recommendation_rows(items: Sequence[Recommendation], groups: Sequence[Group]) -> list[dict[str, Any]]:
-    anchors = {row.anchor for group in groups for row in group.rows if row.anchor}
+def _recommendation_rows(
+    items: Sequence[Recommendation], groups: Sequence[findings_table.Group]
+) -> list[dict[str, Any]]:
+    anchors = {row.anchor for group in groups for row in group.rows}
     return [
-        {"item": item, "href": f"#{anchor}" if (anchor := check_anchor(item.check_id)) in anchors else ""}
+        {
+            "item": item,
+            "href": f"#{anchor}" if (anchor := findings_table.check_anchor(item.check_id)) in anchors else "",
+        }
         for item in items
     ]
 
@@ -164,27 +103,6 @@ def _evaluation(sections: Sequence[EvaluationSection]) -> list[dict[str, Any]]:
         }
         for section in sections
     ]
-
-
-def _groups(report: Report) -> list[Group]:
-    points = view.points_by_finding(report)
-    scores = {str(d.dimension): d.score for d in report.scores.dimensions}
-    grouped: dict[str, list[FindingRecord]] = {}
-    for finding in view.sorted_findings(report.findings):
-        grouped.setdefault(view.group_of(finding), []).append(finding)
-    order = [*view.DIMENSION_LABELS, view.PLUGINS_GROUP]
-    return _anchored(
-        [
-            Group(
-                key,
-                view.dimension_label(key),
-                number_text(scores.get(key)) if key in scores else "",
-                tuple(_row(report, f, points) for f in rows),
-            )
-            for key in order
-            if (rows := grouped.get(key))
-        ]
-    )
 
 
 def _dimension_rows(report: Report) -> list[dict[str, Any]]:
@@ -209,21 +127,30 @@ def percent_text(ratio: float | None) -> str:
 
 
 def _explanation(report: Report) -> dict[str, Any]:
-    rows = []
+    """Points lost per check (most first), with the statuses of the findings that cost them."""
+    by_check: dict[str, list[Any]] = {}
     for item in report.scores.points_lost:
-        finding = next((f for f in report.findings if (f.check_id, f.resource) == (item.check_id, item.resource)), None)
+        by_check.setdefault(item.check_id, []).append(item)
+    titles = {finding.check_id: finding for finding in report.findings}
+    rows = []
+    for check_id, items in by_check.items():
+        finding = titles.get(check_id)
+        statuses = Counter(str(item.status) for item in items)
         rows.append(
             {
-                "check_id": item.check_id,
+                "check_id": check_id,
                 "title": finding.title if finding else "",
                 "dimension": view.dimension_label(view.group_of(finding)) if finding else "",
-                "resource": item.resource,
-                "status": str(item.status),
-                "points_text": number_text(item.points),
+                "findings_text": ", ".join(f"{statuses[str(s)]} {s}" for s in view.STATUS_ORDER if statuses[str(s)]),
+                "points": round(sum(item.points for item in items), 2),
+                "href": f"#{findings_table.check_anchor(check_id)}",
             }
         )
+    rows.sort(key=lambda row: (-row["points"], row["check_id"]))
+    for row in rows:
+        row["points_text"] = number_text(row["points"])
     total = round(sum(item.points for item in report.scores.points_lost), 2)
-    return {"rows": rows, "total_text": number_text(total)}
+    return {"rows": rows, "total_text": number_text(total), "findings": len(report.scores.points_lost)}
 
 
 def _coverage(report: Report) -> dict[str, Any]:
@@ -290,7 +217,7 @@ def context(report: Report, previous: Report | None = None) -> dict[str, Any]:
     dimension_rows = _dimension_rows(report)
     severity = view.severity_counts(report.findings)
     evaluation = evaluation_sections(report)
-    groups = _groups(report)
+    groups = findings_table.groups(report)
     advice = _recommendation_rows(recommendations(report), groups)
     comparison = _comparison(report, previous)
     trend = _trend(report, previous)
@@ -334,6 +261,7 @@ def context(report: Report, previous: Report | None = None) -> dict[str, Any]:
         "control_labels": view.CONTROL_LABELS,
         "explanation": _explanation(report),
         "groups": groups,
+        "listed_limit": findings_table.LISTED,
         "filter_statuses": [str(status) for status in view.STATUS_ORDER],
         "filter_severities": [str(severity) for severity in view.SEVERITY_ORDER],
         "filter_dimensions": _filter_dimensions(report),
@@ -343,6 +271,8 @@ def context(report: Report, previous: Report | None = None) -> dict[str, Any]:
         "evidence_rows": _evidence_rows(report),
         "evaluation": _evaluation(evaluation),
         "recommendations": advice,
+        "top_recommendations": TOP_RECOMMENDATIONS,
+        "check_anchor": findings_table.check_anchor,
         "comparison": comparison,
         "trend": trend,
     }

@@ -165,6 +165,69 @@ def top_failures(report: Report, limit: int = 10) -> list[tuple[FindingRecord, f
 
 
 @dataclass(frozen=True, slots=True)
+class CheckGroup:
+    """One check and all its findings: what the grouped findings list shows as a single row.
+
+    A per-user check yields hundreds of PASS findings; readers need the check's verdict, the resources that
+    need attention and a count of the rest, not one row per resource.
+    """
+
+    check_id: str
+    slug: str
+    title: str
+    severity: Severity
+    group: str
+    findings: tuple[FindingRecord, ...]
+    points: float
+
+    @property
+    def worst(self) -> Status:
+        """The worst status among the check's findings (FAIL before ERROR before WARN ... before PASS)."""
+        return min((finding.status for finding in self.findings), key=STATUS_ORDER.index)
+
+    @property
+    def counts(self) -> list[tuple[str, int]]:
+        """(status, findings) for the statuses present, worst first."""
+        return [(status, number) for status, number in status_counts(self.findings) if number]
+
+    @property
+    def attention(self) -> tuple[FindingRecord, ...]:
+        """The findings that are not PASS, worst first (FAIL, ERROR, WARN, WAIVED, MANUAL, NOT_APPLICABLE)."""
+        return tuple(finding for finding in self.findings if finding.status is not Status.PASS)
+
+    @property
+    def passing(self) -> tuple[FindingRecord, ...]:
+        """The PASS findings, by resource."""
+        return tuple(finding for finding in self.findings if finding.status is Status.PASS)
+
+
+def check_groups(report: Report) -> list[CheckGroup]:
+    """One group per check, in reading order: worst status, most severe, then check id.
+
+    The findings inside keep the order of `sorted_findings`; `points` is what the check cost overall.
+    """
+    points = points_by_finding(report)
+    by_check: dict[str, list[FindingRecord]] = {}
+    for finding in sorted_findings(report.findings):
+        by_check.setdefault(finding.check_id, []).append(finding)
+    groups = []
+    for check_id, findings in by_check.items():
+        first = findings[0]
+        groups.append(
+            CheckGroup(
+                check_id=check_id,
+                slug=first.slug,
+                title=first.title,
+                severity=min((finding.severity for finding in findings), key=SEVERITY_ORDER.index),
+                group=group_of(first),
+                findings=tuple(findings),
+                points=round(sum(lost for (owner, _), lost in points.items() if owner == check_id), 2),
+            )
+        )
+    return sorted(groups, key=lambda g: (STATUS_ORDER.index(g.worst), SEVERITY_ORDER.index(g.severity), g.check_id))
+
+
+@dataclass(frozen=True, slots=True)
 class Control:
     """One framework control, the checks mapped to it, and its state from their findings."""
 

@@ -51,13 +51,14 @@ def test_page_runs_its_script_without_console_errors(tmp_path: Path, page: Path,
     assert _console_problems(done.stderr) == []
     dom = done.stdout
     assert 'id="findings" aria-labelledby="findings-title" data-enhanced="true"' in dom
-    assert f"{len(rich_report.findings)} of {len(rich_report.findings)} findings shown" in dom
+    checks = len({finding.check_id for finding in rich_report.findings})
+    assert f"{checks} of {checks} checks shown" in dom
     assert '<form id="finding-filters" class="filters" role="search" aria-label="Filter findings">' in dom
     assert dom.count('aria-label="Sort by') == 6 * dom.count('<table class="sortable findings">')
     # the evaluation charts and the recommendation links survive the script (sorting moves rows, never ids)
     assert dom.count('<svg class="measures" role="img"') == 7
     targets = re.findall(r'<a href="#(check-[^"]+)">', dom)
-    assert targets and all(f'<tr id="{target}" ' in dom for target in targets)
+    assert targets and all(f'<tr class="check-row" id="{target}" ' in dom for target in targets)
 
 
 def test_a_csp_violation_would_be_caught(tmp_path: Path, page: Path) -> None:

@@ -38,7 +38,11 @@ def test_csp_allows_exactly_the_inline_style_and_script(page: str) -> None:
 
 
 def test_makes_no_network_request(page: str) -> None:
-    assert not re.search(r"""(src|href)\s*=\s*["']?(https?:)?//""", page)
+    assert not re.search(r"""src\s*=\s*["']?(https?:)?//""", page)
+    # the only absolute URLs are the checks' references: links a reader may follow, never loaded by the page
+    links = re.findall(r"""<(\w+)[^>]*\bhref\s*=\s*["']?(?:https?:)?//[^>]*>""", page)
+    assert links and set(links) == {"a"}
+    assert len(links) == len(re.findall(r'<a href="https?://[^"]+" rel="noopener noreferrer">', page))
     assert "@import" not in page and "url(" not in page
     assert 'style="' not in page  # inline style attributes would need 'unsafe-inline'
 
@@ -66,7 +70,9 @@ def test_every_section_is_present(page: str) -> None:
 def test_readable_without_javascript(page: str, rich_report: Report) -> None:
     # the filter form is hidden until the script reveals it; every finding is in the markup
     assert re.search(r'<form id="finding-filters"[^>]*\bhidden\b', page)
-    assert len(re.findall(r"<tr[^>]* data-status=", page)) == len(rich_report.findings)
+    # one row per check, each finding either listed in it or counted ("and N more", "N passing resources")
+    rows = re.findall(r'<tr class="check-row" id="check-([^"]+)" data-status=', page)
+    assert sorted(rows) == sorted({finding.check_id for finding in rich_report.findings})
     assert "<noscript" not in page
 
 
@@ -142,7 +148,7 @@ def test_recommendations_link_to_the_failing_findings(page: str, rich_report: Re
     assert '<span class="pill sev-low">low</span>' in first
     for _, row in rows:
         [target] = re.findall(r'<a href="#([^"]+)">', row)
-        assert re.search(rf'<tr id="{re.escape(target)}" data-status="(FAIL|WARN)"', page), target
+        assert re.search(rf'<tr class="check-row" id="{re.escape(target)}" data-status="(FAIL|WARN)"', page), target
     assert page.index('id="recommendations"') < page.index('id="findings"')
 
 
