@@ -16,11 +16,14 @@ class ExitCode(IntEnum):
     """crmsec's documented exit codes (README and `crmsec --help` say the same)."""
 
     OK = 0
-    """The gate passed (`verify`: signature and digests match)."""
+    """The gate passed (`verify`: the signature is valid and the files given with --report/--evidence match,
+    the signed verdict included; or only the signature, with --signature-only)."""
     GATE_FAILED = 1
-    """The gate failed: score under --fail-under, a FAIL at/above --fail-on (`verify`: mismatch)."""
+    """The gate failed: score under --fail-under, a FAIL at/above --fail-on (`verify`: a signature, digest or
+    signed verdict does not match)."""
     INPUT_ERROR = 2
-    """Usage or input error: flags, profile, evidence file, report file, plugin conflict."""
+    """Usage or input error: flags, profile, evidence file, report file, plugin conflict (`verify`: neither
+    --report/--evidence nor --signature-only)."""
     SCAN_FAILED = 3
     """The scan could not run: unreachable target, TLS verification failed, credentials rejected,
     nothing collected, or an unexpected crash."""
@@ -28,10 +31,14 @@ class ExitCode(IntEnum):
 
 EXIT_CODES_HELP = """\b
 Exit codes:
-  0  gate passed (verify: signature and digests match)
+  0  gate passed (verify: the signature is valid and the files given with
+     --report/--evidence match, the signed score, grade and gate
+     included; with --signature-only, the signature alone)
   1  gate failed: score under --fail-under, a FAIL at or above --fail-on,
-     or an ERROR when the profile is fail-closed (verify: mismatch)
+     or an ERROR when the profile is fail-closed (verify: a signature,
+     digest or signed verdict mismatch)
   2  usage or input error: flags, profile, evidence, report, plugin
+     (verify: neither --report/--evidence nor --signature-only)
   3  the scan could not run: unreachable target, TLS verification failed,
      credentials rejected, nothing collected, crash
 """
