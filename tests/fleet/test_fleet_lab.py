@@ -31,7 +31,7 @@ def run(capsys: pytest.CaptureFixture[str], *arguments: str | Path) -> tuple[int
 def comparable(fleet: dict[str, Any]) -> dict[str, Any]:
     """The fleet document without what differs between two scans of unchanged orgs: times, and the digests
     and shard labels of the per-org files (report.json holds its own timestamps)."""
-    document = json.loads(json.dumps(fleet))
+    document: dict[str, Any] = json.loads(json.dumps(fleet))
     document.pop("generated_at")
     for target in document["targets"]:
         for key in ("report_sha256", "evidence_sha256", "shard"):
