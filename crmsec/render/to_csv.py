@@ -6,18 +6,19 @@ Python's csv module all accept the BOM. Rows end in CRLF, as RFC 4180 says.
 
 Formula injection: a cell that starts with `=`, `+`, `-`, `@`, a tab or a carriage return is prefixed with
 `'`, so a spreadsheet shows it as text instead of evaluating it. Every cell goes through that rule, including
-ids and resources, since all of them can come from the CRM.
+ids and resources, since all of them can come from the CRM. Before it, every character
+`presentation.printable` neutralises (C0 and C1 controls, bidirectional overrides, line separators) is shown
+as U+FFFD, except tab, CR and LF, which a quoted CSV cell carries.
 """
 
 from __future__ import annotations
 
 import csv
 import io
-import re
 from collections.abc import Sequence
 
 from crmsec.render import view
-from crmsec.render.presentation import number_text
+from crmsec.render.presentation import number_text, printable
 from crmsec.report.model import FindingRecord, Report
 
 COLUMNS: tuple[str, ...] = (
@@ -42,15 +43,13 @@ COLUMNS: tuple[str, ...] = (
     "new",
 )
 _FORMULA_TRIGGERS = ("=", "+", "-", "@", "\t", "\r")
-
-
-_CONTROLS = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+_CELL_WHITESPACE = "\t\n\r"
 
 
 def defuse(cell: str) -> str:
-    """The cell with control characters (NUL...) replaced, and a leading `'` when a spreadsheet would read it
-    as a formula."""
-    cell = _CONTROLS.sub("\ufffd", cell)
+    """The cell with control and bidi characters shown as U+FFFD (`printable`; tab and line breaks stay), and a
+    leading `'` when a spreadsheet would read it as a formula."""
+    cell = printable(cell, keep=_CELL_WHITESPACE)
     return "'" + cell if cell.startswith(_FORMULA_TRIGGERS) else cell
 
 

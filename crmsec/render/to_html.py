@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import base64
 import hashlib
-import re
 from collections import Counter
 from collections.abc import Mapping, Sequence
 from functools import cache
@@ -22,7 +21,7 @@ from markupsafe import Markup
 from crmsec import resources
 from crmsec.render import charts, findings_table, view
 from crmsec.render.evaluation_view import EvaluationSection, Recommendation, evaluation_sections, recommendations
-from crmsec.render.presentation import number_text, value_text
+from crmsec.render.presentation import number_text, printable, value_text
 from crmsec.report.model import Report
 from crmsec.report.verdict import coverage_wording, gate_state, gate_wording_of
 from crmsec.vocabulary import JsonValue
@@ -57,13 +56,14 @@ def environment() -> Environment:
     )
 
 
-_CONTROLS = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+_HTML_WHITESPACE = "\t\n\r"
 
 
 def _printable(value: Any) -> Any:
-    """CRM data may carry NUL and other control characters: show them as U+FFFD (plain strings only; our own
-    Markup, such as the charts, passes untouched)."""
-    return _CONTROLS.sub("\ufffd", value) if type(value) is str else value
+    """CRM data may carry control characters (C0, C1) and bidirectional overrides: show them as U+FFFD, as the
+    terminal and report.md do (`presentation.printable`; tab and line breaks are whitespace in HTML and stay).
+    Plain strings only: our own Markup, such as the charts, passes untouched."""
+    return printable(value, keep=_HTML_WHITESPACE) if type(value) is str else value
 
 
 def _hash(text: str) -> str:
