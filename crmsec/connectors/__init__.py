@@ -23,6 +23,7 @@ def _register_builtin(name: str, reference: str) -> None:
 _register_builtin("salesforce", "crmsec.connectors.salesforce:SalesforceConnector")
 _register_builtin("web", "crmsec.connectors.web:WebConnector")
 _register_builtin("bottlecrm", "crmsec.connectors.bottlecrm:BottleCrmConnector")
+_register_builtin("tryton", "crmsec.connectors.tryton:TrytonConnector")
 
 
 def available_platforms() -> dict[str, str]:

@@ -1,0 +1,220 @@
+"""The Tryton connector (`--platform tryton`): trytond with the party, sale and sale_opportunity modules.
+
+It signs in over JSON-RPC (`common.db.login`) and reads, never writes (docs/tryton.md has every field):
+
+| key | from |
+|---|---|
+| `org.info` | the database name, `common.server.version` |
+| `identity.users`, `identity.profiles` | `res.user` (inactive too), `res.group`, `ir.model.access`, `ir.rule.group` |
+| `access.object_permissions`, `access.org_defaults` | `ir.model.access` and `ir.rule.group` for the CRM objects |
+| `integrations.api_keys` | `res.user.application` (never the key itself) |
+| `audit.settings` | `ir.model.log` (retention from the facts file) |
+| `schema.objects`, `data.samples` | `ir.model.field` and a bounded, masked sample of parties and opportunities |
+| `auth.password_policy`, `auth.session_settings`, `auth.mfa` | the server's config file (`config=PATH`), else null |
+| `http.probe`, `platform.config` | anonymous probes, see `probes.py` |
+| `tls.scan` | `crmsec.connectors.tls` when the URL is https |
+| `backup.status`, `encryption.platform` | the deployment facts file (`--facts`), else nulls |
+| `stability.api` | the request statistics of this collection |
+
+Options: `database=NAME` (required), `user=LOGIN` (or `username` in the credentials file; the password comes
+from CRMSEC_TOKEN or `password` in the credentials file), `config=PATH`, `facts=PATH`, `sample_size=N`.
+Keys Tryton has no notion of are recorded as `not_supported`.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Awaitable, Callable
+from pathlib import Path
+
+import anyio
+import httpx
+
+from crmsec.connectors.base import Recorder
+from crmsec.connectors.bottlecrm.facts import DeploymentFacts, backup_status, encryption_platform, load_facts
+from crmsec.connectors.http import ApiStats
+from crmsec.connectors.tls import record_tls_scan
+from crmsec.connectors.tryton import activity, directory, probes, records, server
+from crmsec.connectors.tryton.rpc import TrytonRpc, credentials_of
+from crmsec.errors import ConnectorError, Reason, TargetError
+from crmsec.target import Target
+from crmsec.version import __version__
+from crmsec.vocabulary import JsonValue
+
+NOT_SUPPORTED: dict[str, str] = {
+    "identity.permission_sets": "Tryton has groups only; they are listed as profiles (identity.profiles)",
+    "auth.login_ip_ranges": "Tryton cannot restrict sign-in to IP ranges",
+    "auth.sso": "Tryton has no single sign-on of its own",
+    "integrations.connected_apps": "Tryton has no connected (OAuth) apps",
+    "integrations.oauth_tokens": "Tryton issues no OAuth tokens",
+    "platform.health_check": "Tryton has no built-in security health check",
+}
+DIRECTORY_KEYS = ("identity.users", "identity.profiles", "access.object_permissions", "access.org_defaults",
+                  "raw.tryton.access")  # fmt: skip
+RECORD_KEYS = ("schema.objects", "data.samples")
+
+
+class TrytonConnector:
+    """Collects evidence from one Tryton database; records, never judges."""
+
+    platform = "tryton"
+    version = __version__
+
+    async def collect(self, target: Target, client: httpx.AsyncClient, recorder: Recorder) -> None:
+        """Sign in, collect every key Tryton can give, sign out; one failed read becomes its keys' error."""
+        credentials = credentials_of(target)
+        config = server.load_config(Path(target.options["config"]) if target.options.get("config") else None)
+        facts = load_facts(Path(target.options["facts"]) if target.options.get("facts") else None)
+        sample_size = records.sample_size_option(target.options.get("sample_size"))
+        rpc = TrytonRpc(client, target.url, credentials.database, ApiStats(recorder))
+        await rpc.login(credentials)
+        try:
+            async with anyio.create_task_group() as group:
+                if target.url.startswith("https://"):
+                    group.start_soon(_tls, target, recorder)
+                await _collect(rpc, recorder, config=config, facts=facts, sample_size=sample_size)
+        finally:
+            await rpc.logout()
+        _record_static(recorder, config, facts)
+        recorder.add("stability.api", rpc.stats.to_evidence(), source="tryton connector")
+
+
+async def _collect(
+    rpc: TrytonRpc, recorder: Recorder, *, config: server.ServerConfig, facts: DeploymentFacts, sample_size: int
+) -> None:
+    """Every key read over the API, in dependency order."""
+    series = await _org(rpc, recorder)
+    found = await _directory(rpc, recorder)
+    await _keys(rpc, recorder, found)
+    retention = facts.get("audit_log", "retention_days")
+    now = dt.datetime.now(dt.UTC)
+    await _one(recorder, "audit.settings", "rpc model.ir.model.log.search_read",
+               lambda: activity.audit_settings(rpc, now=now, retention_days=retention))  # fmt: skip
+    await _records(rpc, recorder, sample_size=sample_size)
+    await _probes(rpc, recorder, config=config, series=series)
+
+
+async def _org(rpc: TrytonRpc, recorder: Recorder) -> str | None:
+    """`org.info`: the database and the version series the server reports (anonymous)."""
+    try:
+        series = await rpc.call("common.server.version", [], database=False)
+    except TargetError:
+        raise
+    except ConnectorError as error:
+        recorder.fail_from("org.info", error)
+        return None
+    version = series if isinstance(series, str) else None
+    recorder.add("org.info", {"id": rpc.database, "name": rpc.database, "edition": f"Tryton {version or ''}".strip(),
+                              "instance": rpc.base_url, "is_sandbox": None, "api_version": version},
+                 source="rpc common.server.version")  # fmt: skip
+    return version
+
+
+async def _directory(rpc: TrytonRpc, recorder: Recorder) -> directory.Directory | None:
+    """Users, profiles, object access and org-wide defaults; any failed read fails all of them."""
+    try:
+        found = await directory.read_directory(rpc)
+    except TargetError:
+        raise
+    except ConnectorError as error:
+        for key in DIRECTORY_KEYS:
+            recorder.fail_from(key, error)
+        return None
+    source = "rpc model.res.user/res.group/ir.model.access/ir.rule.group.search_read"
+    recorder.add("identity.users", directory.identity_users(found), source=source)
+    recorder.add("identity.profiles", directory.identity_profiles(found), source=source)
+    recorder.add("access.object_permissions", directory.object_permissions(found), source=source)
+    recorder.add("access.org_defaults", directory.org_defaults(found), source=source)
+    recorder.add("raw.tryton.access", directory.access_summary(found), source=source)
+    return found
+
+
+async def _keys(rpc: TrytonRpc, recorder: Recorder, found: directory.Directory | None) -> None:
+    """`integrations.api_keys`; without the directory the owners are unknown, so the key fails too."""
+    source = "rpc model.res.user.application.search_read"
+    if found is None:
+        recorder.fail("integrations.api_keys", Reason.EVIDENCE_MISSING, "the user directory could not be read",
+                      source=source)  # fmt: skip
+        return
+    admins = {int(user["id"]) for user in found.users if directory.is_admin(found, user)}
+    owners = activity.owners(found.users, admins)
+    await _one(recorder, "integrations.api_keys", source, lambda: activity.api_keys(rpc, owners))
+
+
+async def _one(
+    recorder: Recorder, key: str, source: str, read: Callable[[], Awaitable[JsonValue]]
+) -> None:  # fmt: skip
+    """Record what `read` returns under `key`, or its connector error."""
+    if not recorder.wants(key):
+        return
+    try:
+        value = await read()
+    except TargetError:
+        raise
+    except ConnectorError as error:
+        recorder.fail_from(key, error)
+        return
+    recorder.add(key, value, source=source)
+
+
+async def _records(rpc: TrytonRpc, recorder: Recorder, *, sample_size: int) -> None:
+    """`schema.objects` and `data.samples`; any object that cannot be read fails both keys."""
+    if not any(recorder.wants(key) for key in RECORD_KEYS):
+        return
+    try:
+        samples = [await records.sample_object(rpc, spec, sample_size=sample_size) for spec in records.OBJECTS]
+    except TargetError:
+        raise
+    except ConnectorError as error:
+        for key in RECORD_KEYS:
+            recorder.fail_from(key, error)
+        return
+    models = ", ".join(spec.model for spec in records.OBJECTS)
+    recorder.add("schema.objects", [records.schema_object(sample) for sample in samples],
+                 source=f"rpc model.ir.model.field.search_read ({models})")  # fmt: skip
+    recorder.add("data.samples", [entry for sample in samples for entry in records.data_samples(sample)],
+                 source=f"rpc search_read ({models})")  # fmt: skip
+
+
+async def _probes(rpc: TrytonRpc, recorder: Recorder, *, config: server.ServerConfig, series: str | None) -> None:
+    """`http.probe`, `platform.config` and `auth.session_settings` (which needs the probes' headers)."""
+    try:
+        observed = await probes.observe(rpc)
+    except TargetError:
+        raise
+    except ConnectorError as error:
+        for key in ("http.probe", "platform.config", "auth.session_settings"):
+            recorder.fail_from(key, error)
+        return
+    debug = await probes.debug_mode(rpc)
+    recorder.add("http.probe", probes.http_probe(observed), source=observed.root.endpoint)
+    config_value = probes.platform_config(observed, debug=debug, list_setting=config.switch("database", "list"))
+    recorder.add("platform.config", config_value, source=f"{observed.root.endpoint}, rpc common.db.list, "
+                 f"OPTIONS {rpc.rpc_path}, rpc model.{probes.PROBE_MODEL}.search_count")  # fmt: skip
+    settings = server.session_settings(config, root=observed.root,
+                                       foreign_origin_refused=observed.foreign_origin_refused)  # fmt: skip
+    recorder.add("auth.session_settings", settings, source=_config_source(config, also=observed.root.endpoint))
+
+
+def _config_source(config: server.ServerConfig, *, also: str = "") -> str:
+    where = f"config file {config.source_name}" if config.source_name else "no server config file"
+    return f"{where}, {also}" if also else where
+
+
+def _record_static(recorder: Recorder, config: server.ServerConfig, facts: DeploymentFacts) -> None:
+    """Keys from the configuration file, the facts file and what Tryton does not have."""
+    recorder.add("auth.password_policy", server.password_policy(config), source=_config_source(config))
+    recorder.add("auth.mfa", server.mfa(config), source=_config_source(config))
+    facts_source = f"facts file {facts.source_name}" if facts.source_name else "no deployment facts file"
+    recorder.add("backup.status", backup_status(facts), source=facts_source)
+    recorder.add("encryption.platform", encryption_platform(facts), source=facts_source)
+    for key, message in NOT_SUPPORTED.items():
+        recorder.fail(key, Reason.NOT_SUPPORTED, message, source="tryton connector")
+
+
+async def _tls(target: Target, recorder: Recorder) -> None:
+    port = httpx.URL(target.url).port or 443
+    await record_tls_scan(recorder, target.host, port, ca_bundle=target.ca_bundle)
+
+
+__all__ = ["TrytonConnector"]
