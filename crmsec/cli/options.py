@@ -111,6 +111,23 @@ def identities_option(function: F) -> F:
     )(function)
 
 
+JUNIT_FAIL_ON_HELP = (
+    "What turns a JUnit test red: gate (the findings that failed the gate, and the gate itself; a passing "
+    "gate means no red test), fail (every FAIL and ERROR) or warn (also every WARN)."
+)
+
+
+def junit_fail_on_option(function: F) -> F:
+    """--junit-fail-on gate|fail|warn (default gate: JUnit agrees with the exit code)."""
+    return click.option(
+        "--junit-fail-on",
+        type=click.Choice(["gate", "fail", "warn"]),
+        default="gate",
+        show_default=True,
+        help=JUNIT_FAIL_ON_HELP,
+    )(function)
+
+
 def evaluation_options(function: F) -> F:
     """--profile, plugins, gating, outputs and signing: everything after the snapshot."""
     return _stack(
@@ -165,6 +182,7 @@ def evaluation_options(function: F) -> F:
             help="Repository file SARIF results point at (default: the --profile file when it is a relative "
             "path, else crmsec.yaml).",
         ),
+        junit_fail_on_option,
         click.option(
             "--history",
             multiple=True,

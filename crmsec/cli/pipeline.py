@@ -59,6 +59,7 @@ class RunSettings:
     previous: Path | None = None
     history: Sequence[Path] = ()
     sarif_anchor: str | None = None
+    junit_fail_on: str = "gate"
     sign_key: Path | None = None
     quiet: bool = False
     output_format: str = "text"
@@ -195,7 +196,14 @@ def write_bundle(report: Report, snapshot: EvidenceSnapshot, settings: RunSettin
     files = [out / "report.json", out / "evidence.json"]
     formats = DEFAULT_FORMATS if settings.formats is None else _parse_formats(settings.formats)
     previous = load_report(settings.previous) if settings.previous else None
-    files += write_formats(report, out, formats, previous=previous, sarif_anchor=_sarif_anchor(settings))
+    files += write_formats(
+        report,
+        out,
+        formats,
+        previous=previous,
+        sarif_anchor=_sarif_anchor(settings),
+        junit_fail_on=settings.junit_fail_on,
+    )
     if settings.sign_key is not None:
         from crmsec.signing import sign_bundle
 

@@ -67,9 +67,15 @@ def check_formats(names: Iterable[str]) -> None:
 
 
 def render(
-    report: Report, fmt: str, *, previous: Report | None = None, sarif_anchor: str = DEFAULT_SARIF_ANCHOR
+    report: Report,
+    fmt: str,
+    *,
+    previous: Report | None = None,
+    sarif_anchor: str = DEFAULT_SARIF_ANCHOR,
+    junit_fail_on: str = "gate",
 ) -> bytes:
-    """One format as bytes. `previous` adds the trend (HTML, Markdown); `sarif_anchor` is the SARIF location."""
+    """One format as bytes. `previous` adds the trend (HTML, Markdown); `sarif_anchor` is the SARIF location;
+    `junit_fail_on` says what turns a JUnit test red (gate, fail or warn: see `to_junit`)."""
     check_formats([fmt])
     if fmt == "html":
         from crmsec.render import to_html
@@ -86,7 +92,7 @@ def render(
     if fmt == "junit":
         from crmsec.render import to_junit
 
-        return to_junit.render(report)
+        return to_junit.render(report, fail_on=junit_fail_on)
     if fmt == "csv":
         from crmsec.render import to_csv
 
@@ -107,6 +113,7 @@ def write_formats(
     *,
     previous: Report | None = None,
     sarif_anchor: str = DEFAULT_SARIF_ANCHOR,
+    junit_fail_on: str = "gate",
     on_skip: Callable[[str, str], None] = _log_skip,
 ) -> list[Path]:
     """Render each format into `out_dir` (files are 0600: reports describe weaknesses) and return the paths.
@@ -119,7 +126,7 @@ def write_formats(
     written = []
     for name in names:
         try:
-            data = render(report, name, previous=previous, sarif_anchor=sarif_anchor)
+            data = render(report, name, previous=previous, sarif_anchor=sarif_anchor, junit_fail_on=junit_fail_on)
         except InputError as error:
             if name != "pdf":
                 raise

@@ -54,6 +54,7 @@ def gate_result(
     fail_under_from = _source(options.fail_under, profile.fail_under)
     fail_on_from = _source(options.fail_on, profile.fail_on)
     reasons: list[str] = []
+    culprits: list[str] = []
     if fail_under is not None and (card.overall is None or card.overall < fail_under):
         reasons.append(f"score {card.overall} is under {fail_under}")
     if fail_on is not None:
@@ -64,6 +65,7 @@ def gate_result(
             if options.baseline_fingerprints is not None and finding.fingerprint in options.baseline_fingerprints:
                 continue
             reasons.append(f"{finding.status} {finding.check_id} ({finding.severity}) on {finding.resource}")
+            culprits.append(finding.fingerprint)
     return {
         "passed": not reasons,
         "reasons": reasons[:50] + ([f"... and {len(reasons) - 50} more"] if len(reasons) > 50 else []),
@@ -72,6 +74,7 @@ def gate_result(
         "baseline": options.baseline_name,
         "fail_under_from": fail_under_from,
         "fail_on_from": fail_on_from,
+        "failing": sorted(set(culprits)),
     }
 
 

@@ -7,7 +7,7 @@ from pathlib import Path
 import click
 
 from crmsec.cli import console
-from crmsec.cli.options import ExitCode
+from crmsec.cli.options import ExitCode, junit_fail_on_option
 from crmsec.render import DEFAULT_FORMATS, DEFAULT_SARIF_ANCHOR, FORMATS, parse_formats, write_formats
 from crmsec.report.model import load_report
 
@@ -57,7 +57,10 @@ Exit codes:
     metavar="PATH",
     help="Repository file (relative path) that SARIF results are anchored to.",
 )
-def command(report_file: Path, formats: str, out_dir: Path | None, previous: Path | None, sarif_anchor: str) -> int:
+@junit_fail_on_option
+def command(
+    report_file: Path, formats: str, out_dir: Path | None, previous: Path | None, sarif_anchor: str, junit_fail_on: str
+) -> int:
     """Render the report."""
     names = parse_formats(formats)
     report = load_report(report_file)
@@ -68,6 +71,15 @@ def command(report_file: Path, formats: str, out_dir: Path | None, previous: Pat
     def skipped(name: str, reason: str) -> None:
         console.err(f"crmsec: skipped {name}: {reason}")
 
-    for path in write_formats(report, target, names, previous=older, sarif_anchor=sarif_anchor, on_skip=skipped):
+    written = write_formats(
+        report,
+        target,
+        names,
+        previous=older,
+        sarif_anchor=sarif_anchor,
+        junit_fail_on=junit_fail_on,
+        on_skip=skipped,
+    )
+    for path in written:
         console.out(str(path))
     return ExitCode.OK

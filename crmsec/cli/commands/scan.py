@@ -27,6 +27,7 @@ def settings_from(arguments: dict[str, Any]) -> RunSettings:
         previous=arguments["previous"],
         history=tuple(arguments["history"]),
         sarif_anchor=arguments["sarif_anchor"],
+        junit_fail_on=arguments["junit_fail_on"],
         sign_key=arguments["sign_key"],
         quiet=arguments["quiet"],
         output_format=arguments["output_format"],
