@@ -37,6 +37,7 @@ def test_the_example_targets_file_is_a_valid_plan() -> None:
 def _indexed_job() -> dict[str, Any]:
     documents = load_all(FLEET / "kubernetes" / "fleet-scan-job.yaml")
     [job] = [document for document in documents if document["kind"] == "Job"]
+    assert isinstance(job, dict)
     return job
 
 
