@@ -36,7 +36,7 @@ docs: $(STAMP)
 	$(BIN)/python -m crmsec.checkdocs docs/checks
 
 clean:
-	rm -rf $(VENV) dist build .mypy_cache .ruff_cache .pytest_cache crmsec-report crmsec-demo
+	rm -rf $(VENV) dist build .mypy_cache .ruff_cache .pytest_cache crmsec-report crmsec-demo crmsec-demo-keys
 
 # Live end to end against real BottleCRM (django-crm from PyPI, Python 3.12) on loopback; see docs/bottlecrm.md.
 # The venv and the migrated database are cached in .cache/live/ (git-ignored); every server is stopped on exit.

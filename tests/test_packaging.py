@@ -116,6 +116,7 @@ def test_demo_runs_from_the_wheel(installed: Path, tmp_path: Path) -> None:
     out = tmp_path / "demo"
     for name in ("report.json", "evidence.json", "report.html", "report.md", "report.sarif", "report.dsse.json"):
         assert (out / name).is_file(), name
+    assert not list(out.glob("*signing-key*"))  # the private key never travels with the bundle
     report = json.loads((out / "report.json").read_text())
     assert set(report["scores"]["dimensions"]) >= {"usability", "satisfaction", "business_value", "tls"}
     verified = run(
@@ -124,7 +125,7 @@ def test_demo_runs_from_the_wheel(installed: Path, tmp_path: Path) -> None:
             "verify",
             str(out / "report.dsse.json"),
             "--key",
-            str(out / "demo-signing-key.pub"),
+            str(tmp_path / "demo-keys" / "demo-signing-key.pub"),
             "--report",
             str(out / "report.json"),
             "--evidence",

@@ -233,9 +233,9 @@ def context(report: Report, previous: Report | None = None) -> dict[str, Any]:
             "profile": report.profile.get("name", ""),
             "generated_at": report.generated_at,
             "collected_at": report.evidence.get("collected_at", ""),
-            "evidence_sha256": report.evidence.get("sha256", ""),
             "tool_version": report.tool_version,
             "identities": view.identities_note(report),
+            "audit": view.audit_trail(report),
         },
         "sections": [(key, label) for key, label in SECTIONS if shown.get(key, True)],
         "scores": {

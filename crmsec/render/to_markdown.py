@@ -126,6 +126,7 @@ def context(report: Report, previous: Report | None = None) -> dict[str, Any]:
             "wording": coverage_wording(report.coverage),
         },
         "status_counts": view.status_counts(report.findings),
+        "audit": view.audit_trail(report),
         "dimensions": _dimensions(report),
         "failures": failures,
         "more_failures": max(failing - len(failures), 0),

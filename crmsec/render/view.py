@@ -89,6 +89,46 @@ def identities_note(report: Report) -> str:
     return IDENTITY_NOTES.get(str(value), "not recorded (report from an earlier crmsec)")
 
 
+VERIFY_COMMAND = "crmsec verify report.dsse.json --key KEY.pub --report report.json --evidence evidence.json"
+"""What a reader runs to check the signature over report.json and evidence.json (KEY.pub: the signer's key)."""
+NOT_RECORDED = "not recorded (report from an earlier crmsec)"
+
+
+@dataclass(frozen=True, slots=True)
+class AuditTrail:
+    """What the report's header tells an auditor about its provenance: the org, and both evidence hashes."""
+
+    org_id: str
+    org_name: str
+    instance: str
+    sandbox: str
+    evidence_file_sha256: str
+    evidence_canonical_sha256: str
+    verify_command: str = VERIFY_COMMAND
+
+
+def _org_text(value: JsonValue) -> str:
+    return value if isinstance(value, str) and value else "unknown"
+
+
+def audit_trail(report: Report) -> AuditTrail:
+    """The org (id, name, instance, sandbox flag; "unknown" where evidence lacked them) and the evidence
+    hashes: of the file's bytes (as `sha256sum` and `crmsec verify` print it) and of its canonical JSON."""
+    evidence = report.evidence
+    org = evidence.get("org")
+    fields: Mapping[str, JsonValue] = org if isinstance(org, Mapping) else {}
+    sandbox = fields.get("is_sandbox")
+    file_sha256 = evidence.get("file_sha256")
+    return AuditTrail(
+        org_id=_org_text(fields.get("id")),
+        org_name=_org_text(fields.get("name")),
+        instance=_org_text(fields.get("instance")),
+        sandbox="unknown" if not isinstance(sandbox, bool) else ("yes" if sandbox else "no"),
+        evidence_file_sha256=file_sha256 if isinstance(file_sha256, str) else NOT_RECORDED,
+        evidence_canonical_sha256=str(evidence.get("sha256", "")),
+    )
+
+
 def dimension_label(name: str | None) -> str:
     """A reader's name for a dimension (or for the plugin group when there is none)."""
     if name is None or name == PLUGINS_GROUP:

@@ -125,6 +125,17 @@ def waivers_json(outcome: WaiverOutcome) -> dict[str, JsonValue]:
     }
 
 
+ORG_FIELDS = ("id", "name", "instance", "is_sandbox")
+
+
+def organization(snapshot: EvidenceSnapshot) -> dict[str, JsonValue]:
+    """The org's id, name, instance and sandbox flag from evidence `org.info` (None where not collected)."""
+    item = snapshot.items.get("org.info")
+    value = item.value if item is not None and item.error is None else None
+    info = value if isinstance(value, dict) else {}
+    return {name: info.get(name) if isinstance(info.get(name), str | bool) else None for name in ORG_FIELDS}
+
+
 def build_report(
     inputs: BuildInputs,
     findings: Sequence[FindingRecord],
@@ -151,6 +162,8 @@ def build_report(
             "connector": f"{snapshot.metadata.connector} {snapshot.metadata.connector_version}",
             "notes": list(snapshot.metadata.notes),
             "identities": str(snapshot.metadata.identities),
+            "file_sha256": hashlib.sha256(snapshot.to_bytes()).hexdigest(),
+            "org": organization(snapshot),
         },
         generated_at=inputs.generated_at,
         checks=tuple(spec.metadata() for spec in inputs.checks),
