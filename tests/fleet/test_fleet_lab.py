@@ -221,3 +221,22 @@ def test_four_shard_processes_merge_to_the_unsharded_run(tmp_path: Path, capsys:
     assert merged["summary"]["scanned"] == 20
     assert comparable(merged) == comparable(whole)
     assert [t["shard"] for t in merged["targets"]] != [t["shard"] for t in whole["targets"]]
+
+
+def test_fleet_lab_serves_orgs_until_terminated(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    command = [*CLI, "fleet", "lab", "--orgs", "2", "--out", str(tmp_path), "--no-tls-scan", "--max-requests", "100"]
+    process = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    try:
+        assert process.stdout is not None
+        announced = json.loads(process.stdout.readline())
+        assert announced["orgs"] == 2
+        code, stdout, _ = run(capsys, "fleet", "plan", announced["targets"], "--require-credentials",
+                              "--output-format", "json")  # fmt: skip
+        assert code == 0
+        rows = json.loads(stdout)["targets"]
+        assert [row["name"] for row in rows] == ["org-000", "org-001"]
+        assert all(row["max_requests"] == 100 and row["options"] == {"tls_scan": "false"} for row in rows)
+    finally:
+        process.terminate()
+        process.wait(timeout=30)
+    assert process.returncode == 0

@@ -5,7 +5,11 @@ Scanning a fleet is `crmsec scan --targets FILE --shard I/N`, merging it `crmsec
 
 from __future__ import annotations
 
+import json
+import signal
+import threading
 from pathlib import Path
+from types import FrameType
 from typing import Any
 
 import click
@@ -15,6 +19,7 @@ from crmsec.cli.options import ExitCode
 from crmsec.errors import InputError
 from crmsec.fleet import shard as sharding
 from crmsec.fleet.attestation import verify_fleet
+from crmsec.fleet.labs import start_lab_fleet
 from crmsec.fleet.plan import load_plan
 from crmsec.signing import load_public_key
 
@@ -84,4 +89,47 @@ def verify(envelope: Path, key_path: Path, fleet_path: Path) -> int:
         f"mean score {predicate.get('mean_score')}, gate {'passed' if gate.get('passed') else 'failed'}, "
         f"generated {console.field(predicate.get('generated_at'))}"
     )
+    return ExitCode.OK
+
+
+@command.command(
+    name="lab",
+    help="Serve N lab orgs on loopback (hardened, misconfigured and mixed in turn) and write OUT/targets.yaml "
+    "for them; prints one JSON line {targets, orgs}, then serves until interrupted. For trying fleet scans and "
+    "for bench/fleet_bench.py.",
+)
+@click.option("--orgs", type=click.IntRange(1, 500), default=20, show_default=True)
+@click.option("--out", "out_dir", type=click.Path(file_okay=False, path_type=Path), default=Path("crmsec-fleet-lab"),
+              show_default=True, help="Folder for targets.yaml and the orgs' credentials files (0600).")  # fmt: skip
+@click.option("--latency-ms", type=click.FloatRange(0, 60_000), default=0.0, show_default=True)
+@click.option("--users", type=click.IntRange(3, 100_000), default=20, show_default=True)
+@click.option("--contacts", type=click.IntRange(1, 1_000_000), default=50, show_default=True)
+@click.option("--no-tls-scan", is_flag=True, help="Write option tls_scan=false for every org (no sslyze scan).")
+@click.option("--max-requests", type=click.IntRange(1), default=None, help="API budget of every org.")
+def lab(
+    orgs: int,
+    out_dir: Path,
+    latency_ms: float,
+    users: int,
+    contacts: int,
+    no_tls_scan: bool,
+    max_requests: int | None,
+) -> int:
+    """Serve a fleet of labs until SIGINT/SIGTERM."""
+    stop = threading.Event()
+
+    def _handle(signum: int, frame: FrameType | None) -> None:
+        stop.set()
+
+    previous = {sig: signal.signal(sig, _handle) for sig in (signal.SIGINT, signal.SIGTERM)}
+    options = {"tls_scan": "false"} if no_tls_scan else None
+    try:
+        with start_lab_fleet(out_dir, orgs, latency_ms=latency_ms, users=users, contacts=contacts,
+                             options=options, max_requests=max_requests) as targets:  # fmt: skip
+            console.out(json.dumps({"targets": str(targets), "orgs": orgs}, sort_keys=True))
+            while not stop.wait(0.5):
+                pass
+    finally:
+        for sig, handler in previous.items():
+            signal.signal(sig, handler)
     return ExitCode.OK
