@@ -140,6 +140,5 @@ def _mapping(value: Any) -> dict[str, Any]:
 
 
 def _text(value: Any) -> str:
-    """A signed value made safe for a terminal: control characters shown escaped."""
-    text = "-" if value is None else str(value)
-    return "".join(character if character.isprintable() else repr(character)[1:-1] for character in text)
+    """A signed value made safe for a terminal: control and bidi characters shown as U+FFFD, as everywhere else."""
+    return "-" if value is None else console.field(value)
