@@ -16,20 +16,27 @@ from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import TypeAlias
 
-from crmsec.check_helpers import (
+from crmsec.check_kit import (
     DATA_SAMPLES,
+    METRICS_COMPUTED,
     PII_CATEGORIES,
     SCHEMA_OBJECTS,
     TLS_SCAN,
+    Limits,
     boolean_setting,
+    metric_threshold,
+    metric_value,
     pii_fields,
     protocol_accepted,
+    protocol_refused,
     reachable_tls_scan,
     requirement_verdicts,
     schema_fields,
+    setting_enabled,
 )
 from crmsec.errors import EvidenceError, Reason
 from crmsec.evidence_view import Evidence, field_of
+from crmsec.finding import Finding
 from crmsec.vocabulary import (
     AREA_OF_DIMENSION,
     CHECK_STATUSES,
@@ -44,17 +51,6 @@ from crmsec.vocabulary import (
 )
 
 SPEC_ATTRIBUTE = "__crmsec_check__"
-
-
-@dataclass(frozen=True, slots=True)
-class Finding:
-    """One verdict of a check about one resource (a user, a field, a host, the organization)."""
-
-    status: Status
-    resource: str
-    message: str
-    details: Mapping[str, JsonValue] = field(default_factory=dict)
-    reason: Reason | None = None
 
 
 CheckFunction: TypeAlias = Callable[..., Iterable[Finding]]
@@ -152,6 +148,7 @@ __all__ = [
     "DATA_SAMPLES",
     "FAILING_STATUSES",
     "FRAMEWORKS",
+    "METRICS_COMPUTED",
     "PII_CATEGORIES",
     "SCHEMA_OBJECTS",
     "SECURITY_DIMENSIONS",
@@ -164,16 +161,21 @@ __all__ = [
     "EvidenceError",
     "Finding",
     "JsonValue",
+    "Limits",
     "Reason",
     "Severity",
     "Status",
     "boolean_setting",
     "check",
     "field_of",
+    "metric_threshold",
+    "metric_value",
     "pii_fields",
     "protocol_accepted",
+    "protocol_refused",
     "reachable_tls_scan",
     "requirement_verdicts",
     "schema_fields",
+    "setting_enabled",
     "spec_of",
 ]

@@ -115,7 +115,11 @@ def check_violations(path: Path, source: str | None = None) -> list[str]:
     return bad
 
 
-CHECK_AUTHOR_API = ("crmsec.plugin", "crmsec.check_helpers", "crmsec.evidence_view")
+CHECK_AUTHOR_API = ("crmsec.plugin", "crmsec.check_kit", "crmsec.evidence_view", "crmsec.finding")
+BEYOND_THE_CHECK_KIT = (
+    "crmsec.engine", "crmsec.connectors", "crmsec.registry", "crmsec.profiles", "crmsec.scoring", "crmsec.report",
+    "crmsec.render", "crmsec.cli", "crmsec.plugin", "crmsec.evidence", "crmsec.evaluation", "checks", *NETWORK,
+)  # fmt: skip
 RULES: list[tuple[str, tuple[str, ...]]] = [
     ("crmsec/render", ("crmsec.registry", "crmsec.engine", "crmsec.connectors", "checks", "crmsec.cli")),
     (
@@ -125,6 +129,8 @@ RULES: list[tuple[str, tuple[str, ...]]] = [
     ("crmsec/report", ("crmsec.engine", "crmsec.connectors", "crmsec.registry", "crmsec.cli", "crmsec.render")),
     ("crmsec/pii", ("crmsec.engine", "crmsec.connectors", "crmsec.registry", "crmsec.report", "httpx")),
     ("crmsec/evidence.py", ("crmsec.engine", "crmsec.connectors", "httpx", *CHECK_AUTHOR_API)),
+    ("crmsec/check_kit", BEYOND_THE_CHECK_KIT),
+    ("crmsec/finding.py", BEYOND_THE_CHECK_KIT),
     ("crmsec/vocabulary.py", ("crmsec", "checks")),
     ("crmsec/version.py", ("crmsec", "checks")),
     ("crmsec/engine.py", ("httpx", "sslyze")),
@@ -217,7 +223,7 @@ def test_every_rule_catches_a_planted_violation(target: str, forbidden: tuple[st
     [
         "from crmsec import engine\n",
         "from crmsec.plugin import Status\nfrom crmsec.evidence import EvidenceSnapshot\n",
-        "from crmsec.check_helpers import pii_fields\n",
+        "from crmsec.check_kit import pii_fields\n",
         "import httpx\n",
         "def later() -> None:\n    import socket\n",
         "from .tls_1_1_disabled import tls_1_1_disabled\n",

@@ -1,6 +1,6 @@
 """CRM-AUTH-014: clickjack protection is on."""
 
-from crmsec.plugin import Dimension, Evidence, Finding, Severity, Status, boolean_setting, check
+from crmsec.plugin import Dimension, Evidence, Finding, Severity, check, setting_enabled
 
 KEY = "auth.session_settings"
 SETTING = "clickjack_protection"
@@ -28,12 +28,11 @@ SETTING = "clickjack_protection"
 )
 def clickjack_protection(evidence: Evidence) -> list[Finding]:
     """PASS when clickjack_protection is on, FAIL when it is off, MANUAL when the platform does not expose it."""
-    value = boolean_setting(evidence, KEY, SETTING)
-    if value is None:
-        message = "The platform does not expose the clickjack protection setting; check the session settings by hand."
-        return [Finding(Status.MANUAL, resource="organization", message=message, details={"actual": None})]
-    status = Status.PASS if value else Status.FAIL
-    message = (
-        "Clickjack protection is on." if value else "Clickjack protection is off: pages can be framed by other sites."
+    return setting_enabled(
+        evidence,
+        KEY,
+        SETTING,
+        enabled="Clickjack protection is on.",
+        disabled="Clickjack protection is off: pages can be framed by other sites.",
+        unexposed="The platform does not expose the clickjack protection setting; check the session settings by hand.",
     )
-    return [Finding(status, resource="organization", message=message, details={"actual": value, "expected": True})]

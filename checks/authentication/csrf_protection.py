@@ -1,6 +1,6 @@
 """CRM-AUTH-015: CSRF protection is on."""
 
-from crmsec.plugin import Dimension, Evidence, Finding, Severity, Status, boolean_setting, check
+from crmsec.plugin import Dimension, Evidence, Finding, Severity, check, setting_enabled
 
 KEY = "auth.session_settings"
 SETTING = "csrf_protection"
@@ -27,10 +27,11 @@ SETTING = "csrf_protection"
 )
 def csrf_protection(evidence: Evidence) -> list[Finding]:
     """PASS when csrf_protection is on, FAIL when it is off, MANUAL when the platform does not expose it."""
-    value = boolean_setting(evidence, KEY, SETTING)
-    if value is None:
-        message = "The platform does not expose the CSRF protection setting; check the session settings by hand."
-        return [Finding(Status.MANUAL, resource="organization", message=message, details={"actual": None})]
-    status = Status.PASS if value else Status.FAIL
-    message = "CSRF protection is on." if value else "CSRF protection is off."
-    return [Finding(status, resource="organization", message=message, details={"actual": value, "expected": True})]
+    return setting_enabled(
+        evidence,
+        KEY,
+        SETTING,
+        enabled="CSRF protection is on.",
+        disabled="CSRF protection is off.",
+        unexposed="The platform does not expose the CSRF protection setting; check the session settings by hand.",
+    )

@@ -1,6 +1,6 @@
 """CRM-AUTH-013: session cookies are HttpOnly."""
 
-from crmsec.plugin import Dimension, Evidence, Finding, Severity, Status, boolean_setting, check
+from crmsec.plugin import Dimension, Evidence, Finding, Severity, check, setting_enabled
 
 KEY = "auth.session_settings"
 SETTING = "http_only_cookies"
@@ -27,16 +27,13 @@ SETTING = "http_only_cookies"
 )
 def http_only_session_cookies(evidence: Evidence) -> list[Finding]:
     """PASS when http_only_cookies is on, FAIL when it is off, MANUAL when the platform does not expose it."""
-    value = boolean_setting(evidence, KEY, SETTING)
-    if value is None:
-        message = (
+    return setting_enabled(
+        evidence,
+        KEY,
+        SETTING,
+        enabled="Session cookies carry the HttpOnly attribute.",
+        disabled="Session cookies are readable by scripts (no HttpOnly).",
+        unexposed=(
             "The platform does not expose whether session cookies are HttpOnly; check the session settings by hand."
-        )
-        return [Finding(Status.MANUAL, resource="organization", message=message, details={"actual": None})]
-    status = Status.PASS if value else Status.FAIL
-    message = (
-        "Session cookies carry the HttpOnly attribute."
-        if value
-        else "Session cookies are readable by scripts (no HttpOnly)."
+        ),
     )
-    return [Finding(status, resource="organization", message=message, details={"actual": value, "expected": True})]

@@ -1,6 +1,6 @@
 """CRM-AUTH-012: HTTPS is required for every session."""
 
-from crmsec.plugin import Dimension, Evidence, Finding, Severity, Status, boolean_setting, check
+from crmsec.plugin import Dimension, Evidence, Finding, Severity, check, setting_enabled
 
 KEY = "auth.session_settings"
 SETTING = "https_required"
@@ -34,12 +34,11 @@ SETTING = "https_required"
 )
 def https_required(evidence: Evidence) -> list[Finding]:
     """PASS when https_required is on, FAIL when it is off, MANUAL when the platform does not expose it."""
-    value = boolean_setting(evidence, KEY, SETTING)
-    if value is None:
-        message = "The platform does not expose whether HTTPS is required; check the session settings by hand."
-        return [Finding(Status.MANUAL, resource="organization", message=message, details={"actual": None})]
-    status = Status.PASS if value else Status.FAIL
-    message = (
-        "HTTPS is required for every session." if value else "HTTPS is not required: sessions may run over plain HTTP."
+    return setting_enabled(
+        evidence,
+        KEY,
+        SETTING,
+        enabled="HTTPS is required for every session.",
+        disabled="HTTPS is not required: sessions may run over plain HTTP.",
+        unexposed="The platform does not expose whether HTTPS is required; check the session settings by hand.",
     )
-    return [Finding(status, resource="organization", message=message, details={"actual": value, "expected": True})]

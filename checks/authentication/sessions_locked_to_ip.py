@@ -1,6 +1,6 @@
 """CRM-AUTH-011: sessions are locked to the IP address they started from."""
 
-from crmsec.plugin import Dimension, Evidence, Finding, Severity, Status, boolean_setting, check
+from crmsec.plugin import Dimension, Evidence, Finding, Severity, Status, check, setting_enabled
 
 KEY = "auth.session_settings"
 SETTING = "lock_sessions_to_ip"
@@ -33,16 +33,14 @@ SETTING = "lock_sessions_to_ip"
 )
 def sessions_locked_to_ip(evidence: Evidence) -> list[Finding]:
     """PASS when lock_sessions_to_ip is on, WARN when it is off, MANUAL when the platform does not expose it."""
-    value = boolean_setting(evidence, KEY, SETTING)
-    if value is None:
-        message = (
+    return setting_enabled(
+        evidence,
+        KEY,
+        SETTING,
+        enabled="Sessions are locked to the IP address they started from.",
+        disabled="Sessions are not locked to their originating IP address.",
+        unexposed=(
             "The platform does not expose whether sessions are locked to their IP; check the session settings by hand."
-        )
-        return [Finding(Status.MANUAL, resource="organization", message=message, details={"actual": None})]
-    status = Status.PASS if value else Status.WARN
-    message = (
-        "Sessions are locked to the IP address they started from."
-        if value
-        else "Sessions are not locked to their originating IP address."
+        ),
+        when_disabled=Status.WARN,
     )
-    return [Finding(status, resource="organization", message=message, details={"actual": value, "expected": True})]

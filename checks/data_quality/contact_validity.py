@@ -1,8 +1,18 @@
 """CRM-DQ-003: email addresses and phone numbers are valid."""
 
-from crmsec.plugin import Dimension, Evidence, EvidenceError, Finding, JsonValue, Severity, Status, check
+from crmsec.plugin import (
+    METRICS_COMPUTED,
+    Dimension,
+    Evidence,
+    Finding,
+    JsonValue,
+    Limits,
+    Severity,
+    Status,
+    check,
+    metric_value,
+)
 
-METRICS = "metrics.computed"
 CHANNELS = {"email": "invalid_email_rate", "phone": "invalid_phone_rate"}
 
 
@@ -11,7 +21,7 @@ CHANNELS = {"email": "invalid_email_rate", "phone": "invalid_phone_rate"}
     title="Email addresses and phone numbers are valid",
     dimension=Dimension.DATA_QUALITY,
     severity=Severity.MEDIUM,
-    requires=("data.quality", METRICS),
+    requires=("data.quality", METRICS_COMPUTED),
     params={"warn_above": 2, "fail_above": 10},
     rationale=(
         "An invalid email or phone number is a customer nobody can reach and personal data that is inaccurate, "
@@ -26,22 +36,15 @@ CHANNELS = {"email": "invalid_email_rate", "phone": "invalid_phone_rate"}
 )
 def contact_validity(evidence: Evidence, *, warn_above: float, fail_above: float) -> list[Finding]:
     """One finding per channel (email, phone) that was sampled: FAIL above fail_above %, WARN above warn_above %."""
-    metrics = evidence.mapping(METRICS)
+    limits = Limits.above(warn_above, fail_above)
     findings = []
-    for channel, metric_id in CHANNELS.items():
-        metric = metrics.get(metric_id)
-        if not isinstance(metric, dict):
-            raise EvidenceError(f"{METRICS} lacks {metric_id}")
-        value = metric.get("value")
+    for channel, metric in CHANNELS.items():
+        value, _ = metric_value(evidence, metric)
         if value is None:
             continue
-        if not isinstance(value, int | float) or isinstance(value, bool):
-            raise EvidenceError(f"{METRICS}: {metric_id} is not a number")
-        status = Status.FAIL if value > fail_above else Status.WARN if value > warn_above else Status.PASS
-        limits = f"warn above {warn_above:g}, fail above {fail_above:g}"
-        message = f"{value:g}% of sampled {channel} values are invalid ({limits})."
-        details: dict[str, JsonValue] = {"actual": value, "warn_above": warn_above, "fail_above": fail_above}
-        findings.append(Finding(status, resource=channel, message=message, details=details))
+        message = f"{value:g}% of sampled {channel} values are invalid ({limits.text()})."
+        details: dict[str, JsonValue] = {"actual": value, **limits.details()}
+        findings.append(Finding(limits.status(value), resource=channel, message=message, details=details))
     if not findings:
         message = "No sampled object has an email or phone field."
         return [Finding(Status.NOT_APPLICABLE, resource="organization", message=message)]

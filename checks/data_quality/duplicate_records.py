@@ -1,8 +1,7 @@
 """CRM-DQ-002: few CRM records are duplicates."""
 
-from crmsec.plugin import Dimension, Evidence, EvidenceError, Finding, JsonValue, Severity, Status, check
+from crmsec.plugin import METRICS_COMPUTED, Dimension, Evidence, Finding, Limits, Severity, check, metric_threshold
 
-METRICS = "metrics.computed"
 METRIC = "duplicate_rate"
 
 
@@ -11,7 +10,7 @@ METRIC = "duplicate_rate"
     title="Few CRM records are duplicates",
     dimension=Dimension.DATA_QUALITY,
     severity=Severity.MEDIUM,
-    requires=("data.quality", METRICS),
+    requires=("data.quality", METRICS_COMPUTED),
     params={"warn_above": 2, "fail_above": 5},
     rationale=(
         "Duplicates split a customer's history across records, double-count pipeline and send the same person"
@@ -19,7 +18,7 @@ METRIC = "duplicate_rate"
     ),
     remediation=(
         "Turn on matching and duplicate rules for leads, contacts and accounts, merge the existing duplicates"
-        " (worst objects first) and keep the duplicate rate under warn_below percent (fail_above is the "
+        " (worst objects first) and keep the duplicate rate under warn_above percent (fail_above is the "
         "ceiling)."
     ),
     references=(
@@ -37,21 +36,11 @@ def duplicate_records(evidence: Evidence, *, warn_above: float, fail_above: floa
 
     The value is metric `duplicate_rate` (docs/metrics.md), read from `metrics.computed`.
     """
-    metric = evidence.mapping(METRICS).get(METRIC)
-    if not isinstance(metric, dict):
-        raise EvidenceError(f"{METRICS} lacks {METRIC}")
-    value = metric.get("value")
-    if value is None:
-        message = "No sampled records, so the duplicate rate is undefined."
-        return [Finding(Status.NOT_APPLICABLE, resource="organization", message=message)]
-    if not isinstance(value, int | float) or isinstance(value, bool):
-        raise EvidenceError(f"{METRICS}: {METRIC} is not a number")
-    status = Status.FAIL if value > fail_above else Status.WARN if value > warn_above else Status.PASS
-    limits = f"warn above {warn_above:g}, fail above {fail_above:g}"
-    message = f"Duplicate rate is {value:g}% ({limits})."
-    details: dict[str, JsonValue] = {"actual": value, "warn_above": warn_above, "fail_above": fail_above}
-    details["source"] = metric.get("source")
-    extra = metric.get("details")
-    if isinstance(extra, dict) and isinstance(extra.get("by_object"), dict):
-        details["by_object"] = dict(sorted(extra["by_object"].items())[:20])
-    return [Finding(status, resource="organization", message=message, details=details)]
+    return metric_threshold(
+        evidence,
+        METRIC,
+        Limits.above(warn_above, fail_above),
+        label="Duplicate rate",
+        unit="%",
+        undefined="No sampled records, so the duplicate rate is undefined.",
+    )

@@ -1,8 +1,7 @@
 """CRM-SAT-001: users would recommend the CRM (NPS)."""
 
-from crmsec.plugin import Dimension, Evidence, EvidenceError, Finding, JsonValue, Severity, Status, check
+from crmsec.plugin import METRICS_COMPUTED, Dimension, Evidence, Finding, Limits, Severity, check, metric_threshold
 
-METRICS = "metrics.computed"
 METRIC = "nps"
 
 
@@ -11,7 +10,7 @@ METRIC = "nps"
     title="Users would recommend the CRM (NPS)",
     dimension=Dimension.SATISFACTION,
     severity=Severity.MEDIUM,
-    requires=("inputs.survey", METRICS),
+    requires=("inputs.survey", METRICS_COMPUTED),
     params={"warn_below": 20, "fail_below": 0},
     rationale=(
         "More detractors than promoters means the people who must keep the CRM accurate would rather not use it."
@@ -30,21 +29,10 @@ def net_promoter(evidence: Evidence, *, warn_below: float, fail_below: float) ->
 
     The value is metric `nps` (docs/metrics.md), read from `metrics.computed`.
     """
-    metric = evidence.mapping(METRICS).get(METRIC)
-    if not isinstance(metric, dict):
-        raise EvidenceError(f"{METRICS} lacks {METRIC}")
-    value = metric.get("value")
-    if value is None:
-        message = "No respondent answered the NPS question."
-        return [Finding(Status.NOT_APPLICABLE, resource="organization", message=message)]
-    if not isinstance(value, int | float) or isinstance(value, bool):
-        raise EvidenceError(f"{METRICS}: {METRIC} is not a number")
-    status = Status.FAIL if value < fail_below else Status.WARN if value < warn_below else Status.PASS
-    limits = f"warn below {warn_below:g}, fail below {fail_below:g}"
-    message = f"Net Promoter Score is {value:g} ({limits})."
-    details: dict[str, JsonValue] = {"actual": value, "warn_below": warn_below, "fail_below": fail_below}
-    details["source"] = metric.get("source")
-    extra = metric.get("details")
-    if isinstance(extra, dict) and isinstance(extra.get("by_object"), dict):
-        details["by_object"] = dict(sorted(extra["by_object"].items())[:20])
-    return [Finding(status, resource="organization", message=message, details=details)]
+    return metric_threshold(
+        evidence,
+        METRIC,
+        Limits.below(warn_below, fail_below),
+        label="Net Promoter Score",
+        undefined="No respondent answered the NPS question.",
+    )

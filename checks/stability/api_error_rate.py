@@ -1,8 +1,7 @@
 """CRM-STAB-002: few API requests fail."""
 
-from crmsec.plugin import Dimension, Evidence, EvidenceError, Finding, JsonValue, Severity, Status, check
+from crmsec.plugin import METRICS_COMPUTED, Dimension, Evidence, Finding, Limits, Severity, check, metric_threshold
 
-METRICS = "metrics.computed"
 METRIC = "api_error_rate"
 
 
@@ -11,7 +10,7 @@ METRIC = "api_error_rate"
     title="Few API requests fail",
     dimension=Dimension.STABILITY,
     severity=Severity.MEDIUM,
-    requires=("stability.api", METRICS),
+    requires=("stability.api", METRICS_COMPUTED),
     params={"warn_above": 0.5, "fail_above": 1},
     rationale=(
         "Failed requests mean lost updates and broken integrations; a rate above one percent during a read-"
@@ -19,7 +18,7 @@ METRIC = "api_error_rate"
     ),
     remediation=(
         "Read the failing endpoints in evidence.json, fix limits, permissions or capacity, and keep the error"
-        " rate under warn_below percent (fail_above is the ceiling)."
+        " rate under warn_above percent (fail_above is the ceiling)."
     ),
     references=("https://sre.google/sre-book/service-level-objectives/",),
     frameworks={
@@ -33,21 +32,11 @@ def api_error_rate(evidence: Evidence, *, warn_above: float, fail_above: float) 
 
     The value is metric `api_error_rate` (docs/metrics.md), read from `metrics.computed`.
     """
-    metric = evidence.mapping(METRICS).get(METRIC)
-    if not isinstance(metric, dict):
-        raise EvidenceError(f"{METRICS} lacks {METRIC}")
-    value = metric.get("value")
-    if value is None:
-        message = "No API request was made."
-        return [Finding(Status.NOT_APPLICABLE, resource="organization", message=message)]
-    if not isinstance(value, int | float) or isinstance(value, bool):
-        raise EvidenceError(f"{METRICS}: {METRIC} is not a number")
-    status = Status.FAIL if value > fail_above else Status.WARN if value > warn_above else Status.PASS
-    limits = f"warn above {warn_above:g}, fail above {fail_above:g}"
-    message = f"API error rate is {value:g}% ({limits})."
-    details: dict[str, JsonValue] = {"actual": value, "warn_above": warn_above, "fail_above": fail_above}
-    details["source"] = metric.get("source")
-    extra = metric.get("details")
-    if isinstance(extra, dict) and isinstance(extra.get("by_object"), dict):
-        details["by_object"] = dict(sorted(extra["by_object"].items())[:20])
-    return [Finding(status, resource="organization", message=message, details=details)]
+    return metric_threshold(
+        evidence,
+        METRIC,
+        Limits.above(warn_above, fail_above),
+        label="API error rate",
+        unit="%",
+        undefined="No API request was made.",
+    )

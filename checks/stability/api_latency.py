@@ -1,8 +1,7 @@
-"""CRM-STAB-001: aPI responses are fast (95th percentile)."""
+"""CRM-STAB-001: API responses are fast (95th percentile)."""
 
-from crmsec.plugin import Dimension, Evidence, EvidenceError, Finding, JsonValue, Severity, Status, check
+from crmsec.plugin import METRICS_COMPUTED, Dimension, Evidence, Finding, Limits, Severity, check, metric_threshold
 
-METRICS = "metrics.computed"
 METRIC = "api_latency_p95_ms"
 
 
@@ -11,7 +10,7 @@ METRIC = "api_latency_p95_ms"
     title="API responses are fast (95th percentile)",
     dimension=Dimension.STABILITY,
     severity=Severity.MEDIUM,
-    requires=("stability.api", METRICS),
+    requires=("stability.api", METRICS_COMPUTED),
     params={"warn_above": 1000, "fail_above": 3000},
     rationale=(
         "When one request in twenty takes seconds, pages and integrations time out under load; latency is the"
@@ -19,7 +18,7 @@ METRIC = "api_latency_p95_ms"
     ),
     remediation=(
         "Find the slow endpoints (large queries, missing indexes, synchronous triggers), add capacity or "
-        "caching, and keep the 95th percentile under warn_below ms (fail_above is the ceiling)."
+        "caching, and keep the 95th percentile under warn_above ms (fail_above is the ceiling)."
     ),
     references=(
         "https://sre.google/sre-book/service-level-objectives/",
@@ -36,21 +35,11 @@ def api_latency(evidence: Evidence, *, warn_above: float, fail_above: float) -> 
 
     The value is metric `api_latency_p95_ms` (docs/metrics.md), read from `metrics.computed`.
     """
-    metric = evidence.mapping(METRICS).get(METRIC)
-    if not isinstance(metric, dict):
-        raise EvidenceError(f"{METRICS} lacks {METRIC}")
-    value = metric.get("value")
-    if value is None:
-        message = "No API request was timed."
-        return [Finding(Status.NOT_APPLICABLE, resource="organization", message=message)]
-    if not isinstance(value, int | float) or isinstance(value, bool):
-        raise EvidenceError(f"{METRICS}: {METRIC} is not a number")
-    status = Status.FAIL if value > fail_above else Status.WARN if value > warn_above else Status.PASS
-    limits = f"warn above {warn_above:g}, fail above {fail_above:g}"
-    message = f"API latency p95 is {value:g} ms ({limits})."
-    details: dict[str, JsonValue] = {"actual": value, "warn_above": warn_above, "fail_above": fail_above}
-    details["source"] = metric.get("source")
-    extra = metric.get("details")
-    if isinstance(extra, dict) and isinstance(extra.get("by_object"), dict):
-        details["by_object"] = dict(sorted(extra["by_object"].items())[:20])
-    return [Finding(status, resource="organization", message=message, details=details)]
+    return metric_threshold(
+        evidence,
+        METRIC,
+        Limits.above(warn_above, fail_above),
+        label="API latency p95",
+        unit=" ms",
+        undefined="No API request was timed.",
+    )

@@ -1,8 +1,7 @@
 """CRM-STAB-005: the CRM is available (outage time in the window)."""
 
-from crmsec.plugin import Dimension, Evidence, EvidenceError, Finding, JsonValue, Severity, Status, check
+from crmsec.plugin import METRICS_COMPUTED, Dimension, Evidence, Finding, Limits, Severity, check, metric_threshold
 
-METRICS = "metrics.computed"
 METRIC = "availability"
 
 
@@ -11,7 +10,7 @@ METRIC = "availability"
     title="The CRM is available (outage time in the window)",
     dimension=Dimension.STABILITY,
     severity=Severity.HIGH,
-    requires=("inputs.incidents", METRICS),
+    requires=("inputs.incidents", METRICS_COMPUTED),
     params={"warn_below": 99.5, "fail_below": 99.0},
     rationale=(
         "Outage hours are hours without customer history, quotes or case handling; availability below the "
@@ -36,21 +35,11 @@ def availability(evidence: Evidence, *, warn_below: float, fail_below: float) ->
 
     The value is metric `availability` (docs/metrics.md), read from `metrics.computed`.
     """
-    metric = evidence.mapping(METRICS).get(METRIC)
-    if not isinstance(metric, dict):
-        raise EvidenceError(f"{METRICS} lacks {METRIC}")
-    value = metric.get("value")
-    if value is None:
-        message = "The observed window is empty."
-        return [Finding(Status.NOT_APPLICABLE, resource="organization", message=message)]
-    if not isinstance(value, int | float) or isinstance(value, bool):
-        raise EvidenceError(f"{METRICS}: {METRIC} is not a number")
-    status = Status.FAIL if value < fail_below else Status.WARN if value < warn_below else Status.PASS
-    limits = f"warn below {warn_below:g}, fail below {fail_below:g}"
-    message = f"Availability is {value:g}% ({limits})."
-    details: dict[str, JsonValue] = {"actual": value, "warn_below": warn_below, "fail_below": fail_below}
-    details["source"] = metric.get("source")
-    extra = metric.get("details")
-    if isinstance(extra, dict) and isinstance(extra.get("by_object"), dict):
-        details["by_object"] = dict(sorted(extra["by_object"].items())[:20])
-    return [Finding(status, resource="organization", message=message, details=details)]
+    return metric_threshold(
+        evidence,
+        METRIC,
+        Limits.below(warn_below, fail_below),
+        label="Availability",
+        unit="%",
+        undefined="The observed window is empty.",
+    )

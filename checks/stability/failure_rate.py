@@ -1,8 +1,7 @@
 """CRM-STAB-004: incidents are rare."""
 
-from crmsec.plugin import Dimension, Evidence, EvidenceError, Finding, JsonValue, Severity, Status, check
+from crmsec.plugin import METRICS_COMPUTED, Dimension, Evidence, Finding, Limits, Severity, check, metric_threshold
 
-METRICS = "metrics.computed"
 METRIC = "failure_rate"
 
 
@@ -11,14 +10,14 @@ METRIC = "failure_rate"
     title="Incidents are rare",
     dimension=Dimension.STABILITY,
     severity=Severity.MEDIUM,
-    requires=("inputs.incidents", METRICS),
+    requires=("inputs.incidents", METRICS_COMPUTED),
     params={"warn_above": 2, "fail_above": 4},
     rationale=(
         "Frequent incidents erode trust in the CRM faster than any single outage, and push users back to spreadsheets."
     ),
     remediation=(
         "Run post-incident reviews, fix the recurring causes first, and keep the incident rate under "
-        "warn_below per month (fail_above is the ceiling)."
+        "warn_above per month (fail_above is the ceiling)."
     ),
     references=(
         "https://sre.google/sre-book/service-level-objectives/",
@@ -35,21 +34,11 @@ def failure_rate(evidence: Evidence, *, warn_above: float, fail_above: float) ->
 
     The value is metric `failure_rate` (docs/metrics.md), read from `metrics.computed`.
     """
-    metric = evidence.mapping(METRICS).get(METRIC)
-    if not isinstance(metric, dict):
-        raise EvidenceError(f"{METRICS} lacks {METRIC}")
-    value = metric.get("value")
-    if value is None:
-        message = "The observed window is empty."
-        return [Finding(Status.NOT_APPLICABLE, resource="organization", message=message)]
-    if not isinstance(value, int | float) or isinstance(value, bool):
-        raise EvidenceError(f"{METRICS}: {METRIC} is not a number")
-    status = Status.FAIL if value > fail_above else Status.WARN if value > warn_above else Status.PASS
-    limits = f"warn above {warn_above:g}, fail above {fail_above:g}"
-    message = f"Failure rate is {value:g} per month ({limits})."
-    details: dict[str, JsonValue] = {"actual": value, "warn_above": warn_above, "fail_above": fail_above}
-    details["source"] = metric.get("source")
-    extra = metric.get("details")
-    if isinstance(extra, dict) and isinstance(extra.get("by_object"), dict):
-        details["by_object"] = dict(sorted(extra["by_object"].items())[:20])
-    return [Finding(status, resource="organization", message=message, details=details)]
+    return metric_threshold(
+        evidence,
+        METRIC,
+        Limits.above(warn_above, fail_above),
+        label="Failure rate",
+        unit=" per month",
+        undefined="The observed window is empty.",
+    )

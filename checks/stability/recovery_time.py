@@ -1,8 +1,7 @@
 """CRM-STAB-003: incidents are resolved quickly (MTTR)."""
 
-from crmsec.plugin import Dimension, Evidence, EvidenceError, Finding, JsonValue, Severity, Status, check
+from crmsec.plugin import METRICS_COMPUTED, Dimension, Evidence, Finding, Limits, Severity, check, metric_threshold
 
-METRICS = "metrics.computed"
 METRIC = "mttr_hours"
 
 
@@ -11,7 +10,7 @@ METRIC = "mttr_hours"
     title="Incidents are resolved quickly (MTTR)",
     dimension=Dimension.STABILITY,
     severity=Severity.MEDIUM,
-    requires=("inputs.incidents", METRICS),
+    requires=("inputs.incidents", METRICS_COMPUTED),
     params={"warn_above": 4, "fail_above": 24},
     rationale=(
         "The time to recover decides how much selling and service stops per incident; a long mean shows "
@@ -19,7 +18,7 @@ METRIC = "mttr_hours"
     ),
     remediation=(
         "Write and rehearse runbooks for the frequent incident types, alert on them, agree escalation times "
-        "with the vendor, and bring the mean time to recover under warn_below hours."
+        "with the vendor, and bring the mean time to recover under warn_above hours."
     ),
     references=(
         "https://sre.google/sre-book/service-level-objectives/",
@@ -36,21 +35,11 @@ def recovery_time(evidence: Evidence, *, warn_above: float, fail_above: float) -
 
     The value is metric `mttr_hours` (docs/metrics.md), read from `metrics.computed`.
     """
-    metric = evidence.mapping(METRICS).get(METRIC)
-    if not isinstance(metric, dict):
-        raise EvidenceError(f"{METRICS} lacks {METRIC}")
-    value = metric.get("value")
-    if value is None:
-        message = "No resolved incident in the observed window."
-        return [Finding(Status.NOT_APPLICABLE, resource="organization", message=message)]
-    if not isinstance(value, int | float) or isinstance(value, bool):
-        raise EvidenceError(f"{METRICS}: {METRIC} is not a number")
-    status = Status.FAIL if value > fail_above else Status.WARN if value > warn_above else Status.PASS
-    limits = f"warn above {warn_above:g}, fail above {fail_above:g}"
-    message = f"Mean time to recover is {value:g} h ({limits})."
-    details: dict[str, JsonValue] = {"actual": value, "warn_above": warn_above, "fail_above": fail_above}
-    details["source"] = metric.get("source")
-    extra = metric.get("details")
-    if isinstance(extra, dict) and isinstance(extra.get("by_object"), dict):
-        details["by_object"] = dict(sorted(extra["by_object"].items())[:20])
-    return [Finding(status, resource="organization", message=message, details=details)]
+    return metric_threshold(
+        evidence,
+        METRIC,
+        Limits.above(warn_above, fail_above),
+        label="Mean time to recover",
+        unit=" h",
+        undefined="No resolved incident in the observed window.",
+    )

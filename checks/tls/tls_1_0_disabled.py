@@ -1,6 +1,6 @@
 """CRM-TLS-002: TLS 1.0 is refused."""
 
-from crmsec.plugin import Dimension, Evidence, Finding, Severity, Status, check, protocol_accepted, reachable_tls_scan
+from crmsec.plugin import TLS_SCAN, Dimension, Evidence, Finding, Severity, check, protocol_refused
 
 
 @check(
@@ -8,7 +8,7 @@ from crmsec.plugin import Dimension, Evidence, Finding, Severity, Status, check,
     title="TLS 1.0 is refused",
     dimension=Dimension.TLS,
     severity=Severity.HIGH,
-    requires=("tls.scan",),
+    requires=(TLS_SCAN,),
     rationale=(
         "TLS 1.0 lacks modern AEAD cipher suites and relies on SHA-1/MD5 in its handshake; RFC 8996 deprecates "
         "it, and PCI DSS and NIST SP 800-52r2 no longer accept it for protecting data in transit."
@@ -30,12 +30,4 @@ from crmsec.plugin import Dimension, Evidence, Finding, Severity, Status, check,
 )
 def tls_1_0_disabled(evidence: Evidence) -> list[Finding]:
     """FAIL when the server accepts TLS 1.0."""
-    resource, scan = reachable_tls_scan(evidence)
-    accepted = protocol_accepted(scan, "tls_1_0")
-    status = Status.FAIL if accepted else Status.PASS
-    message = "Server accepts TLS 1.0." if accepted else "Server refuses TLS 1.0."
-    suites = scan.get("cipher_suites")
-    offered = suites.get("tls_1_0", []) if isinstance(suites, dict) else []
-    return [
-        Finding(status, resource=resource, message=message, details={"accepted": accepted, "cipher_suites": offered})
-    ]
+    return protocol_refused(evidence, "tls_1_0")

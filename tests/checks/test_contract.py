@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import pytest
@@ -44,3 +45,13 @@ def test_generated_docs_are_current() -> None:
     for name, text in render_docs().items():
         path = folder / name
         assert path.exists() and path.read_text(encoding="utf-8") == text, f"docs/checks/{name} is stale: run make docs"
+
+
+PARAMETER_NAMES = frozenset(name for spec in SPECS for name in spec.params)
+
+
+@pytest.mark.parametrize("spec", SPECS, ids=lambda spec: spec.id)
+def test_texts_name_only_the_checks_own_parameters(spec) -> None:
+    """A remediation that says "tune warn_below" must be about a check that has warn_below."""
+    words = set(re.findall(r"\b[a-z]+(?:_[a-z0-9]+)+\b", f"{spec.rationale} {spec.remediation}"))
+    assert sorted(words & PARAMETER_NAMES - set(spec.params)) == []

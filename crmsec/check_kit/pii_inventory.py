@@ -1,18 +1,17 @@
-"""Evidence readers several checks share: the personal-data inventory and the TLS scan (part of the check API).
+"""The personal-data inventory checks share: which fields hold PII, from schema, names and sampled values.
 
-Re-exported by `crmsec.plugin`; check authors import from there. Pure functions over an `Evidence` view:
-the calling check must declare the keys they read.
+Part of the check kit, re-exported by `crmsec.plugin`. Pure functions over an `Evidence` view: the calling
+check must declare schema.objects (and may declare data.samples).
 """
 
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping
 
 from crmsec.errors import EvidenceError
-from crmsec.evidence_view import Evidence, JsonValue, field_of
+from crmsec.evidence_view import Evidence, field_of
+from crmsec.vocabulary import JsonValue
 
-# --- Personal-data inventory shared by checks: which fields hold PII, from schema, names and samples. ---
 SCHEMA_OBJECTS = "schema.objects"
 DATA_SAMPLES = "data.samples"
 PII_CATEGORIES: tuple[str, ...] = (
@@ -101,59 +100,3 @@ def pii_fields(evidence: Evidence, categories: list[str]) -> dict[str, list[str]
     return {
         name: sorted(seen & scope, key=PII_CATEGORIES.index) for name, seen in sorted(found.items()) if seen & scope
     }
-
-
-# --- TLS scan helpers shared by checks. ---
-TLS_SCAN = "tls.scan"
-
-
-def reachable_tls_scan(evidence: Evidence) -> tuple[str, dict[str, JsonValue]]:
-    """The `tls.scan` value and its resource name ("host:port"); EvidenceError when the host was not reached."""
-    scan = evidence.mapping(TLS_SCAN)
-    if scan.get("reachable") is not True:
-        raise EvidenceError(f"tls.scan: the host was not reachable ({scan.get('error') or 'no reason given'})")
-    return f"{scan.get('host')}:{scan.get('port')}", scan
-
-
-def protocol_accepted(scan: Mapping[str, JsonValue], protocol: str) -> bool:
-    """Whether the server accepted `protocol` (e.g. "tls_1_0"); EvidenceError when it was not measured."""
-    protocols = scan.get("protocols")
-    value = protocols.get(protocol) if isinstance(protocols, dict) else None
-    if not isinstance(value, bool):
-        raise EvidenceError(f"tls.scan: protocols.{protocol} was not measured ({scan.get('error') or 'no value'})")
-    return value
-
-
-def boolean_setting(evidence: Evidence, key: str, name: str) -> bool | None:
-    """A yes/no setting inside the mapping evidence `key`: True or False, or None when the platform does not
-    expose it (the check then answers MANUAL). EvidenceError when the field is absent or not a boolean."""
-    settings = evidence.mapping(key)
-    if name not in settings:
-        raise EvidenceError(f"{key} lacks {name}")
-    value = settings[name]
-    if value is not None and not isinstance(value, bool):
-        raise EvidenceError(f"{key}: {name} should be a boolean")
-    return value
-
-
-METRICS_COMPUTED = "metrics.computed"
-REQUIREMENT_STATUSES = frozenset({"met", "partial", "missing", "unknown"})
-
-
-def requirement_verdicts(evidence: Evidence) -> list[dict[str, JsonValue]]:
-    """The per-requirement verdicts recorded with metric requirements_coverage in `metrics.computed`
-    (docs/metrics.md): dicts with id, title, priority, status (met/partial/missing/unknown) and how."""
-    metric = evidence.mapping(METRICS_COMPUTED).get("requirements_coverage")
-    details = metric.get("details") if isinstance(metric, dict) else None
-    listed = details.get("requirements") if isinstance(details, dict) else None
-    if not isinstance(listed, list) or not all(_valid_verdict(item) for item in listed):
-        raise EvidenceError(f"{METRICS_COMPUTED} lacks the requirement verdicts of requirements_coverage")
-    return listed
-
-
-def _valid_verdict(item: object) -> bool:
-    return (
-        isinstance(item, dict)
-        and {"id", "title", "priority", "status", "how"} <= item.keys()
-        and item["status"] in REQUIREMENT_STATUSES
-    )

@@ -1,0 +1,43 @@
+"""The check kit: evidence readers and whole check bodies that several checks share (part of the check API).
+
+Re-exported by `crmsec.plugin`; check authors import from there. Everything here is a pure function of an
+`Evidence` view; the calling check must declare the keys it reads.
+
+- `pii_inventory`: which fields hold personal data (`schema_fields`, `pii_fields`).
+- `tls_scan`: the reachable TLS scan, `protocol_accepted`, and `protocol_refused` (a "TLS 1.0 is refused" body).
+- `settings`: `boolean_setting`, and `setting_enabled` (a "CSRF protection is on" body).
+- `metrics`: `metric_value`, `Limits`, `metric_threshold` (an "availability at least 99.5%" body) and
+  `requirement_verdicts`.
+"""
+
+from __future__ import annotations
+
+from crmsec.check_kit.metrics import (
+    METRICS_COMPUTED,
+    Limits,
+    metric_threshold,
+    metric_value,
+    requirement_verdicts,
+)
+from crmsec.check_kit.pii_inventory import DATA_SAMPLES, PII_CATEGORIES, SCHEMA_OBJECTS, pii_fields, schema_fields
+from crmsec.check_kit.settings import boolean_setting, setting_enabled
+from crmsec.check_kit.tls_scan import TLS_SCAN, protocol_accepted, protocol_refused, reachable_tls_scan
+
+__all__ = [
+    "DATA_SAMPLES",
+    "METRICS_COMPUTED",
+    "PII_CATEGORIES",
+    "SCHEMA_OBJECTS",
+    "TLS_SCAN",
+    "Limits",
+    "boolean_setting",
+    "metric_threshold",
+    "metric_value",
+    "pii_fields",
+    "protocol_accepted",
+    "protocol_refused",
+    "reachable_tls_scan",
+    "requirement_verdicts",
+    "schema_fields",
+    "setting_enabled",
+]
