@@ -200,7 +200,11 @@ def _comparison(report: Report, previous: Report | None) -> dict[str, Any] | Non
             (view.dimension_label(name), number_text(before), number_text(now), "" if d is None else f"{d:+.2f}")
             for name, before, now, d in compared.dimensions
         ],
-        "lists": [("New failing findings", compared.new_failures), ("Resolved since then", compared.resolved)],
+        "lists": [
+            ("New failing findings", compared.new_failures),
+            ("Resolved since then (now PASS)", compared.resolved),
+            ("No longer assessed (absent, not applicable or manual: not a fix)", compared.unassessed),
+        ],
     }
 
 

@@ -77,6 +77,7 @@ def _comparison(report: Report, previous: Report | None) -> dict[str, Any] | Non
         "delta_text": "n/a" if compared.overall_delta is None else f"{compared.overall_delta:+.2f}",
         "new_count": len(compared.new_failures),
         "resolved_count": len(compared.resolved),
+        "unassessed_count": len(compared.unassessed),
     }
 
 

@@ -12,6 +12,7 @@ from collections import Counter
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
+from crmsec.report.diff import diff_reports
 from crmsec.report.model import FindingRecord, Report
 from crmsec.vocabulary import FAILING_STATUSES, Dimension, JsonValue, Severity, Status
 
@@ -346,7 +347,8 @@ class TrendPoint:
 
 @dataclass(frozen=True, slots=True)
 class Comparison:
-    """This report against a previous one: score deltas and which failing findings appeared or went away."""
+    """This report against a previous one: score deltas, and the findings `crmsec diff` lists as new,
+    resolved (now PASS) and no longer assessed (absent, NOT_APPLICABLE or MANUAL: not a fix)."""
 
     previous_generated_at: str
     previous_overall: float | None
@@ -354,6 +356,7 @@ class Comparison:
     dimensions: tuple[tuple[str, float | None, float | None, float | None], ...]  # name, before, now, delta
     new_failures: tuple[FindingRecord, ...]
     resolved: tuple[FindingRecord, ...]
+    unassessed: tuple[FindingRecord, ...] = ()
 
 
 def _delta(before: float | None, now: float | None) -> float | None:
@@ -361,12 +364,12 @@ def _delta(before: float | None, now: float | None) -> float | None:
 
 
 def compare(report: Report, previous: Report) -> Comparison:
-    """Compare with a previous report by finding fingerprint (failing = FAIL, WARN or ERROR)."""
+    """Compare with a previous report through `crmsec.report.diff.diff_reports`, the one comparison that
+    `crmsec diff` prints too, so the rendered reports and the command never disagree about a finding."""
+    moved = diff_reports(previous, report)
     before = {str(d.dimension): d.score for d in previous.scores.dimensions}
     now = {str(d.dimension): d.score for d in report.scores.dimensions}
     names = [name for name in DIMENSION_LABELS if name in before or name in now]
-    old_failing = {f.fingerprint: f for f in previous.findings if f.status in FAILING}
-    new_failing = {f.fingerprint: f for f in report.findings if f.status in FAILING}
     return Comparison(
         previous_generated_at=previous.generated_at,
         previous_overall=previous.scores.overall,
@@ -374,8 +377,9 @@ def compare(report: Report, previous: Report) -> Comparison:
         dimensions=tuple(
             (name, before.get(name), now.get(name), _delta(before.get(name), now.get(name))) for name in names
         ),
-        new_failures=tuple(sorted_findings([f for key, f in new_failing.items() if key not in old_failing])),
-        resolved=tuple(sorted_findings([f for key, f in old_failing.items() if key not in new_failing])),
+        new_failures=tuple(sorted_findings(moved.new)),
+        resolved=tuple(sorted_findings(moved.resolved)),
+        unassessed=tuple(sorted_findings(moved.unassessed)),
     )
 
 
