@@ -8,8 +8,10 @@ import click
 
 from crmsec.cli import console
 from crmsec.cli.options import ExitCode, junit_fail_on_option
+from crmsec.cli.pipeline import remove_stale_outputs
 from crmsec.render import DEFAULT_FORMATS, DEFAULT_SARIF_ANCHOR, FORMATS, parse_formats, write_formats
 from crmsec.report.model import load_report
+from crmsec.signing import ENVELOPE_NAME
 
 _HELP = (
     f"""Render a saved report.json as {", ".join(FORMATS)}.
@@ -80,6 +82,9 @@ def command(
         junit_fail_on=junit_fail_on,
         on_skip=skipped,
     )
+    # As `scan` does: a format an earlier run wrote and this one did not is removed, not left behind with old
+    # content and permissions. The envelope stays: it signs report.json and evidence.json, which this leaves alone.
+    remove_stale_outputs(target, keep=[*written, target / ENVELOPE_NAME])
     for path in written:
         console.out(str(path))
     return ExitCode.OK
