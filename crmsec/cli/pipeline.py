@@ -20,9 +20,9 @@ from crmsec.connectors import load_connector
 from crmsec.errors import InputError
 from crmsec.evidence import EvidenceSnapshot, save_snapshot
 from crmsec.plugin import FAILING_STATUSES, JsonValue
-from crmsec.profiles import load_profile
+from crmsec.profiles import Profile, load_profile, select_checks
 from crmsec.redaction import Identities
-from crmsec.registry import load_catalogue
+from crmsec.registry import Catalogue, load_catalogue
 from crmsec.report.build import GateOptions
 from crmsec.report.diff import history_points
 from crmsec.report.model import Report, load_report
@@ -149,10 +149,40 @@ def _gate_options(settings: RunSettings) -> GateOptions:
     )
 
 
-def evaluate_and_write(snapshot: EvidenceSnapshot, settings: RunSettings, *, collect_seconds: float | None) -> int:
-    """Evaluate a snapshot under the flags, write the bundle, print the summary; returns the exit code."""
+@dataclass(frozen=True, slots=True)
+class PreparedRun:
+    """What the evaluation-side flags resolve to, checked before anything is collected."""
+
+    profile: Profile
+    catalogue: Catalogue
+    formats: tuple[str, ...]
+
+
+def prepare_run(settings: RunSettings) -> PreparedRun:
+    """Check --profile, --checks-dir and --format (pdf needs Chromium) up front: InputError (exit 2) before any
+    network call, so a typo never costs a scan. The profile's parameters are type-checked against the
+    selected checks here too."""
+    from crmsec.render import DEFAULT_FORMATS, check_renderable, parse_formats
+
+    formats = DEFAULT_FORMATS if settings.formats is None else parse_formats(settings.formats)
+    check_renderable(formats)
     profile = load_profile(settings.profile)
     catalogue = load_catalogue(plugins=not settings.no_plugins, directories=settings.checks_dirs)
+    for spec in select_checks(profile, catalogue.checks.values()):
+        profile.parameters_for(spec)
+    return PreparedRun(profile=profile, catalogue=catalogue, formats=formats)
+
+
+def evaluate_and_write(
+    snapshot: EvidenceSnapshot,
+    settings: RunSettings,
+    *,
+    collect_seconds: float | None,
+    prepared: PreparedRun | None = None,
+) -> int:
+    """Evaluate a snapshot under the flags, write the bundle, print the summary; returns the exit code."""
+    prepared = prepared or prepare_run(settings)
+    profile, catalogue = prepared.profile, prepared.catalogue
     extras: dict[str, JsonValue] = {}
     if settings.history:
         extras["trend"] = history_points([load_report(report_path(path)) for path in settings.history])
@@ -173,13 +203,15 @@ def evaluate_and_write(snapshot: EvidenceSnapshot, settings: RunSettings, *, col
         snapshot, report = engine.assess(snapshot, profile, catalogue, options, inputs=settings.inputs)
     finally:
         progress.close()
-    files = write_bundle(report, snapshot, settings)
+    files = write_bundle(report, snapshot, settings, formats=prepared.formats)
     if not settings.quiet or settings.output_format == "json":
         print_summary(report, files, output_format=settings.output_format)
     return ExitCode.OK if report.gate["passed"] else ExitCode.GATE_FAILED
 
 
-def write_bundle(report: Report, snapshot: EvidenceSnapshot, settings: RunSettings) -> list[Path]:
+def write_bundle(
+    report: Report, snapshot: EvidenceSnapshot, settings: RunSettings, *, formats: Sequence[str] | None = None
+) -> list[Path]:
     """Write evidence.json, report.json, the rendered formats and (when asked) the DSSE envelope.
 
     Every file is replaced atomically with its own mode (0600). Files that an earlier run wrote here but this
@@ -187,14 +219,15 @@ def write_bundle(report: Report, snapshot: EvidenceSnapshot, settings: RunSettin
     nothing in the folder looks current when it is not.
     """
     from crmsec.documents import write_private
-    from crmsec.render import DEFAULT_FORMATS, write_formats
+    from crmsec.render import DEFAULT_FORMATS, parse_formats, write_formats
 
     out = settings.out_dir
     out.mkdir(parents=True, exist_ok=True)
     save_snapshot(snapshot, out / "evidence.json")
     write_private(out / "report.json", report.to_bytes())
     files = [out / "report.json", out / "evidence.json"]
-    formats = DEFAULT_FORMATS if settings.formats is None else _parse_formats(settings.formats)
+    if formats is None:
+        formats = DEFAULT_FORMATS if settings.formats is None else parse_formats(settings.formats)
     previous = load_report(settings.previous) if settings.previous else None
     files += write_formats(
         report,
@@ -243,7 +276,3 @@ def _sarif_anchor(settings: RunSettings) -> str:
     if profile.suffix in (".yaml", ".yml") and not profile.is_absolute() and ".." not in profile.parts:
         return profile.as_posix()
     return DEFAULT_SARIF_ANCHOR
-
-
-def _parse_formats(text: str) -> tuple[str, ...]:
-    return tuple(part.strip().lower() for part in text.split(",") if part.strip())

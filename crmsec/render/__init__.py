@@ -11,16 +11,13 @@ connectors or the checks, so `crmsec report report.json --format ...` gives the 
 
 from __future__ import annotations
 
-import logging
-from collections.abc import Callable, Iterable
+from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
 from crmsec.documents import write_private
 from crmsec.errors import InputError
 from crmsec.report.model import Report
-
-_log = logging.getLogger(__name__)
 
 
 @dataclass(frozen=True, slots=True)
@@ -54,6 +51,18 @@ def parse_formats(text: str) -> tuple[str, ...]:
         return DEFAULT_FORMATS
     check_formats(names)
     return tuple(dict.fromkeys(names))
+
+
+def check_renderable(names: Iterable[str]) -> None:
+    """Check formats before anything is collected or written: InputError naming the first unknown one, and
+    `PdfUnavailableError` (exit 2) when pdf is asked for and no Chromium can print it."""
+    names = tuple(names)
+    check_formats(names)
+    if "pdf" in names:
+        from crmsec.render import to_pdf
+
+        if to_pdf.find_chromium() is None:
+            raise to_pdf.PdfUnavailableError("--format pdf: no Chromium found to print the HTML report")
 
 
 def check_formats(names: Iterable[str]) -> None:
@@ -102,10 +111,6 @@ def render(
     return to_pdf.render(report, previous=previous)
 
 
-def _log_skip(name: str, reason: str) -> None:
-    _log.warning("skipped %s: %s", name, reason)
-
-
 def write_formats(
     report: Report,
     out_dir: Path,
@@ -114,24 +119,17 @@ def write_formats(
     previous: Report | None = None,
     sarif_anchor: str = DEFAULT_SARIF_ANCHOR,
     junit_fail_on: str = "gate",
-    on_skip: Callable[[str, str], None] = _log_skip,
 ) -> list[Path]:
     """Render each format into `out_dir` (files are 0600: reports describe weaknesses) and return the paths.
 
-    Unknown formats raise InputError before anything is written. A PDF that cannot be printed (no
-    Chromium) is skipped: `on_skip(format, reason)` is called and the other formats are still written.
+    Unknown formats, and pdf without Chromium, raise InputError before anything is written; a Chromium that
+    fails while printing raises `PdfUnavailableError` too, since pdf was asked for (exit 2, never 0 without it).
     """
     names = tuple(dict.fromkeys(formats))
-    check_formats(names)
+    check_renderable(names)
     written = []
     for name in names:
-        try:
-            data = render(report, name, previous=previous, sarif_anchor=sarif_anchor, junit_fail_on=junit_fail_on)
-        except InputError as error:
-            if name != "pdf":
-                raise
-            on_skip(name, f"{error} ({error.hint})")
-            continue
+        data = render(report, name, previous=previous, sarif_anchor=sarif_anchor, junit_fail_on=junit_fail_on)
         path = out_dir / FORMATS[name].filename
         write_private(path, data)
         written.append(path)

@@ -9,6 +9,7 @@ from pathlib import Path
 import pytest
 
 from crmsec.cli import main
+from crmsec.errors import InputError
 from crmsec.render import DEFAULT_FORMATS, FORMATS, render, write_formats
 from crmsec.report.model import Report
 
@@ -84,20 +85,21 @@ def test_missing_report_and_unknown_format_exit_2(tmp_path: Path, capsys: pytest
     assert not list(tmp_path.iterdir())
 
 
-def test_pdf_without_chromium_is_skipped_with_a_message(
+def test_pdf_without_chromium_is_an_input_error(
     tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
 ) -> None:
+    """Asked for, a PDF that cannot be printed fails the run (exit 2) before anything is written."""
     monkeypatch.setenv("CRMSEC_CHROMIUM", str(tmp_path / "no-chromium"))
-    code, out, err = _run(capsys, "report", FIXTURES / "rich.json", "--format", "md,pdf", "--out", tmp_path / "o")
-    assert code == 0
-    assert out.strip().endswith("report.md")
-    assert "skipped pdf" in err and "Chromium" in err
-    assert not (tmp_path / "o" / "report.pdf").exists()
+    code, _, err = _run(capsys, "report", FIXTURES / "rich.json", "--format", "md,pdf", "--out", tmp_path / "o")
+    assert code == 2
+    assert "no Chromium" in err and "drop pdf from --format" in err
+    assert not (tmp_path / "o").exists() or not list((tmp_path / "o").iterdir())
 
 
-def test_write_formats_defaults_to_logging_a_skipped_pdf(
-    tmp_path: Path, rich_report: Report, monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
+def test_write_formats_refuses_pdf_without_chromium_before_writing(
+    tmp_path: Path, rich_report: Report, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     monkeypatch.setenv("CRMSEC_CHROMIUM", str(tmp_path / "no-chromium"))
-    assert write_formats(rich_report, tmp_path, ["csv", "pdf"]) == [tmp_path / "report.csv"]
-    assert "skipped pdf" in caplog.text
+    with pytest.raises(InputError, match="no Chromium"):
+        write_formats(rich_report, tmp_path, ["csv", "pdf"])
+    assert not (tmp_path / "report.csv").exists()

@@ -9,7 +9,7 @@ import click
 
 from crmsec.cli.commands.scan import settings_from
 from crmsec.cli.options import EXIT_CODES_HELP, evaluation_options
-from crmsec.cli.pipeline import evaluate_and_write
+from crmsec.cli.pipeline import evaluate_and_write, prepare_run
 from crmsec.evidence import load_snapshot
 
 
@@ -20,5 +20,7 @@ from crmsec.evidence import load_snapshot
 @evaluation_options
 def command(evidence: Path, **arguments: Any) -> int:
     """Evaluate a snapshot."""
+    settings = settings_from(arguments)
+    prepared = prepare_run(settings)
     snapshot = load_snapshot(evidence)
-    return evaluate_and_write(snapshot, settings_from(arguments), collect_seconds=None)
+    return evaluate_and_write(snapshot, settings, collect_seconds=None, prepared=prepared)

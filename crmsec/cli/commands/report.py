@@ -9,7 +9,14 @@ import click
 from crmsec.cli import console
 from crmsec.cli.options import ExitCode, junit_fail_on_option
 from crmsec.cli.pipeline import remove_stale_outputs
-from crmsec.render import DEFAULT_FORMATS, DEFAULT_SARIF_ANCHOR, FORMATS, parse_formats, write_formats
+from crmsec.render import (
+    DEFAULT_FORMATS,
+    DEFAULT_SARIF_ANCHOR,
+    FORMATS,
+    check_renderable,
+    parse_formats,
+    write_formats,
+)
 from crmsec.report.model import load_report
 from crmsec.signing import ENVELOPE_NAME
 
@@ -65,13 +72,11 @@ def command(
 ) -> int:
     """Render the report."""
     names = parse_formats(formats)
+    check_renderable(names)  # pdf without Chromium: exit 2 before anything is written
     report = load_report(report_file)
     older = load_report(previous) if previous is not None else None
     target = out_dir if out_dir is not None else report_file.parent
     target.mkdir(parents=True, exist_ok=True)
-
-    def skipped(name: str, reason: str) -> None:
-        console.err(f"crmsec: skipped {name}: {reason}")
 
     written = write_formats(
         report,
@@ -80,7 +85,6 @@ def command(
         previous=older,
         sarif_anchor=sarif_anchor,
         junit_fail_on=junit_fail_on,
-        on_skip=skipped,
     )
     # As `scan` does: a format an earlier run wrote and this one did not is removed, not left behind with old
     # content and permissions. The envelope stays: it signs report.json and evidence.json, which this leaves alone.

@@ -8,7 +8,7 @@ import click
 
 from crmsec.cli.fleet_scan import fleet_options, relax_single_target, require_single_target, run_fleet_scan
 from crmsec.cli.options import EXIT_CODES_HELP, evaluation_options, identities_option, target_options
-from crmsec.cli.pipeline import RunSettings, build_target, collect_snapshot, evaluate_and_write
+from crmsec.cli.pipeline import RunSettings, build_target, collect_snapshot, evaluate_and_write, prepare_run
 
 
 def settings_from(arguments: dict[str, Any]) -> RunSettings:
@@ -46,6 +46,8 @@ def command(**arguments: Any) -> int:
     if arguments["targets_file"] is not None:
         return run_fleet_scan(arguments, settings_from(arguments))
     require_single_target(arguments)
+    settings = settings_from(arguments)
+    prepared = prepare_run(settings)  # bad --profile, --format or --checks-dir: exit 2 before any network call
     target = build_target(
         platform=arguments["platform"],
         url=arguments["url"],
@@ -56,9 +58,8 @@ def command(**arguments: Any) -> int:
         facts=arguments["facts"],
         allow_insecure_http=arguments["allow_insecure_http"],
     )
-    settings = settings_from(arguments)
     snapshot, seconds = collect_snapshot(target, quiet=settings.quiet, show_identities=arguments["show_identities"])
-    return evaluate_and_write(snapshot, settings, collect_seconds=seconds)
+    return evaluate_and_write(snapshot, settings, collect_seconds=seconds, prepared=prepared)
 
 
 relax_single_target(command)
