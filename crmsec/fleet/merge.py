@@ -91,6 +91,9 @@ def load_results(records: Iterable[Path]) -> list[OrgResult]:
             raise FleetMergeError(f"{path}: names org {name} but sits in folder {path.parent.name}")
         report = _report(path.parent, record) if record["status"] == SCANNED else None
         results[name] = OrgResult(record=record, folder=path.parent, report=report)
+    counts = sorted({str(result.record["shard"]).partition("/")[2] for result in results.values()})
+    if len(counts) > 1:
+        raise FleetMergeError(f"the folders mix shard counts ({', '.join('/' + count for count in counts)})")
     return [results[name] for name in sorted(results)]
 
 

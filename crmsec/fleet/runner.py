@@ -120,6 +120,21 @@ def preflight(targets: Sequence[PlannedTarget]) -> dict[str, Target]:
     return built
 
 
+def refuse_foreign_orgs(out_dir: Path, names: set[str]) -> None:
+    """Refuse an --out folder holding org records this run would not rewrite (another shard's, or an org since
+    removed from the targets file): merging that folder would report them as if they were current."""
+    if not out_dir.is_dir():
+        return
+    foreign = sorted(
+        child.name for child in out_dir.iterdir() if (child / RECORD_NAME).is_file() and child.name not in names
+    )
+    if foreign:
+        raise InputError(
+            f"{out_dir}: holds {len(foreign)} org folder(s) this shard does not scan, e.g. {foreign[0]}",
+            hint="give each shard its own empty --out folder (a folder may be reused only by the same shard)",
+        )
+
+
 async def run_fleet(
     targets: Sequence[PlannedTarget],
     out_dir: Path,
@@ -132,6 +147,7 @@ async def run_fleet(
 ) -> list[TargetOutcome]:
     """Scan `targets` with at most `parallel` orgs in flight; one outcome per target, in name order."""
     built = preflight(targets)
+    refuse_foreign_orgs(out_dir, {planned.name for planned in targets})
     slots = asyncio.Semaphore(max(1, parallel))
     evaluation = threading.Lock()  # evaluations share the check registry and are CPU-bound: one at a time
     done = 0

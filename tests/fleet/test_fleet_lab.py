@@ -240,3 +240,21 @@ def test_fleet_lab_serves_orgs_until_terminated(tmp_path: Path, capsys: pytest.C
         process.terminate()
         process.wait(timeout=30)
     assert process.returncode == 0
+
+
+def test_shards_do_not_share_an_out_folder_and_counts_do_not_mix(
+    small_fleet: Path, scanned: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    out = tmp_path / "out"
+    common: list[str | Path] = ["scan", "--targets", small_fleet, "--format", "md", "-q"]
+    assert run(capsys, *common, "--shard", "0/2", "--out", out)[0] == 0
+    assert run(capsys, *common, "--shard", "0/2", "--out", out)[0] == 0  # a retry of the same shard may reuse it
+    code, _, stderr = run(capsys, *common, "--shard", "1/2", "--out", out)
+    assert code == 2 and "this shard does not scan" in stderr
+    names = {path.name for path in out.iterdir()}
+    single = tmp_path / "single"
+    for folder in scanned.iterdir():
+        if folder.name not in names:
+            shutil.copytree(folder, single / folder.name)
+    code, _, stderr = run(capsys, "merge", out, single, "--out", tmp_path / "fleet")
+    assert code == 2 and "mix shard counts" in stderr
