@@ -5,6 +5,11 @@ from crmsec.plugin import Dimension, Evidence, EvidenceError, Finding, JsonValue
 KEY = "identity.users"
 FULL_CONTROL = "full_control"
 KEY_CUSTODY = "key_custody_with_data_access"
+RULE_PERMISSIONS = {
+    FULL_CONTROL: frozenset({"manage_users", "author_apex", "modify_all_data", "customize_application"}),
+    KEY_CUSTODY: frozenset({"manage_encryption_keys", "view_all_data", "modify_all_data"}),
+}
+"""The permissions each rule reads: a rule is only judged when every one of them was read."""
 
 
 @check(
@@ -45,24 +50,55 @@ def separation_of_duties(evidence: Evidence, *, max_full_control_users: int) -> 
     - key_custody_with_data_access: manage_encryption_keys + (view_all_data or modify_all_data): always FAIL.
 
     "Nobody holds one" passes only when the permissions were visibly read: with no active user, or no
-    active admin (every org has one), the check raises (ERROR) instead.
+    active admin (every org has one), the check raises (ERROR) instead. A rule needing a permission the
+    platform could not read (`unread_permissions`: the org has no column for it) is never passed: it gets
+    a MANUAL finding naming the unread field.
     """
     holders: list[tuple[str, bool, list[str]]] = []
     active = [user for user in evidence.records(KEY) if field_of(user, "active", bool, key=KEY)]
+    unread = _unread(active)
+    unreadable = {
+        rule: sorted(needs & unread.keys()) for rule, needs in RULE_PERMISSIONS.items() if needs & unread.keys()
+    }
     for user in active:
-        rules = _conflicts(set(field_of(user, "permissions", list, key=KEY)))
+        rules = [
+            rule for rule in _conflicts(set(field_of(user, "permissions", list, key=KEY))) if rule not in unreadable
+        ]
         if rules:
             integration = user.get("is_integration") is True or user.get("user_type") == "integration"
             holders.append((field_of(user, "username", str, key=KEY), integration, rules))
+    manual = [_unverified(rule, {name: unread[name] for name in names}) for rule, names in unreadable.items()]
     if not holders:
         _require_admin(active)
-        message = "No active user holds a toxic permission combination."
-        return [Finding(Status.PASS, resource="organization", message=message, details={"holders": 0})]
+        if len(unreadable) == len(RULE_PERMISSIONS):
+            return manual
+        checked = " or ".join(rule for rule in RULE_PERMISSIONS if rule not in unreadable)
+        message = f"No active user holds a toxic permission combination ({checked})."
+        return [Finding(Status.PASS, resource="organization", message=message, details={"holders": 0}), *manual]
     humans = sum(1 for _, integration, rules in holders if not integration and FULL_CONTROL in rules)
     return [
-        _judge(name, rules, integration=integration, humans=humans, limit=max_full_control_users)
-        for name, integration, rules in sorted(holders)
+        *(
+            _judge(name, rules, integration=integration, humans=humans, limit=max_full_control_users)
+            for name, integration, rules in sorted(holders)
+        ),
+        *manual,
     ]
+
+
+def _unread(users: list[dict[str, JsonValue]]) -> dict[str, str]:
+    """Permission -> the field the platform had no column for (`unread_permissions` of the users)."""
+    unread: dict[str, str] = {}
+    for user in users:
+        value = user.get("unread_permissions")
+        if isinstance(value, dict):
+            unread.update({str(name): str(source) for name, source in value.items()})
+    return unread
+
+
+def _unverified(rule: str, unread: dict[str, str]) -> Finding:
+    fields = ", ".join(f"{name} ({source})" for name, source in sorted(unread.items()))
+    message = f"Cannot tell who holds {rule}: the platform has no column for {fields}; review it by hand."
+    return Finding(Status.MANUAL, resource=f"rule:{rule}", message=message, details={"unread": dict(unread)})
 
 
 def _require_admin(active: list[dict[str, JsonValue]]) -> None:

@@ -61,6 +61,9 @@ class LabConfig:
     sandbox: bool = False
     """Serve a sandbox org: `Organization.IsSandbox` true, and the token endpoint accepts JWT assertions only
     with the sandbox audience `https://test.salesforce.com` (as Salesforce does for sandboxes)."""
+    missing_fields: tuple[str, ...] = ()
+    """`Object.Field` names this org lacks (e.g. `PermissionSet.PermissionsManageEncryptionKeys`, see
+    crmsec.lab.org.VARIANTS): describes omit them and SOQL naming them fails with INVALID_FIELD."""
     query_batch_size: int = 2000
     """Records per query page (Salesforce's default and maximum is 2,000; a smaller one, e.g. 5, makes every
     result of a few rows span pages, so tests see the connector follow `nextRecordsUrl`)."""
@@ -101,17 +104,21 @@ class Lab:
     def __init__(self, config: LabConfig) -> None:
         config.validate()
         self.config = config
+        try:
+            org = LabOrg(
+                replace(SCENARIOS[config.scenario], locale=config.locale, sandbox=config.sandbox),
+                seed=config.seed,
+                users=config.users,
+                contacts=config.contacts,
+                now=config.now,
+                missing_fields=config.missing_fields,
+            )
+        except ValueError as error:
+            raise InputError(f"--variant/missing_fields: {error}") from error
         self._directory = tempfile.TemporaryDirectory(prefix="crmsec-lab-")
         certificates = make_certificates(Path(self._directory.name))
         self.ca_bundle = certificates.ca_bundle
         self.token = secrets.token_urlsafe(24)
-        org = LabOrg(
-            replace(SCENARIOS[config.scenario], locale=config.locale, sandbox=config.sandbox),
-            seed=config.seed,
-            users=config.users,
-            contacts=config.contacts,
-            now=config.now,
-        )
         self.state = ServerState(
             token=self.token,
             org=org,

@@ -16,9 +16,13 @@ from crmsec.lab.records import business_tables
 from crmsec.lab.scenarios import Posture
 from crmsec.lab.setup import setup_tables
 from crmsec.lab.soql import Query, SoqlError, Table, execute, parse, project
-from crmsec.lab.tooling import tooling_tables
+from crmsec.lab.tooling import describe, describe_table, tooling_tables
 
 API_VERSION = "62.0"
+VARIANTS: dict[str, tuple[str, ...]] = {
+    "no-encryption-keys-permission": ("PermissionSet.PermissionsManageEncryptionKeys",),
+}
+"""Named org variants (`crmsec lab serve --variant`): the fields such an org lacks (`LabConfig.missing_fields`)."""
 MAX_RESULTS = 64
 MAX_CACHED_BYTES = 128 * 1024 * 1024
 
@@ -41,7 +45,16 @@ class LabOrg:
     (results by count, pages by bytes), and locators stay valid as long as their result is cached.
     """
 
-    def __init__(self, posture: Posture, *, seed: int, users: int, contacts: int, now: datetime) -> None:
+    def __init__(
+        self,
+        posture: Posture,
+        *,
+        seed: int,
+        users: int,
+        contacts: int,
+        now: datetime,
+        missing_fields: tuple[str, ...] = (),
+    ) -> None:
         self.posture = posture
         self.now = now
         people = People(seed)
@@ -54,12 +67,35 @@ class LabOrg:
             "Profile": self.data["Profile"],
             "PermissionSet": self.data["PermissionSet"],
         }
+        self.missing_fields = missing_fields
+        for qualified in missing_fields:
+            self._drop_field(qualified)
         self._results: OrderedDict[tuple[bool, str], _Result] = OrderedDict()
         self._locators: dict[str, _Result] = {}
         self._pages: OrderedDict[tuple[str, int, int], bytes] = OrderedDict()
         self._page_bytes = 0
         self._lock = threading.Lock()
         self._numbers = itertools.count(1)
+
+    def _drop_field(self, qualified: str) -> None:
+        """Remove `Object.Field` from the org: SOQL naming it fails with INVALID_FIELD and describes omit it,
+        as on an org without that field (permission columns vary per org)."""
+        object_name, _, field_name = qualified.partition(".")
+        table = self.data.get(object_name) or self.tooling.get(object_name)
+        if table is None or field_name not in table.fields:
+            raise ValueError(f"the lab org has no field {qualified} to leave out")
+        table.fields = tuple(name for name in table.fields if name != field_name)
+
+    def describe(self, object_name: str) -> dict[str, Any] | None:
+        """The REST describe of `object_name` (business objects in detail, other tables from their schema)."""
+        document = describe(object_name, self.posture)
+        if document is None:
+            table = self.data.get(object_name)
+            return None if table is None else describe_table(table)
+        missing = {
+            qualified.partition(".")[2] for qualified in self.missing_fields if qualified.startswith(f"{object_name}.")
+        }
+        return document | {"fields": [entry for entry in document["fields"] if entry["name"] not in missing]}
 
     def tables(self, *, tooling: bool) -> dict[str, Table]:
         """The REST or the Tooling API's tables."""

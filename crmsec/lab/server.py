@@ -34,7 +34,6 @@ from urllib.parse import parse_qs, unquote, urlsplit
 from crmsec.lab import metadata, oauth
 from crmsec.lab.org import API_VERSION, LabOrg, encode
 from crmsec.lab.soql import SoqlError
-from crmsec.lab.tooling import describe
 
 logger = logging.getLogger(__name__)
 _VERSIONED = re.compile(r"^/services/data/v(\d+\.\d)(/.*)?$")
@@ -241,7 +240,7 @@ class LabHandler(BaseHTTPRequestHandler):
             return 200, {"encoding": "UTF-8", "maxBatchSize": 200, "sobjects": sobjects}
         described = re.fullmatch(r"/sobjects/(\w+)/describe/?", resource)
         if described:
-            document = describe(described.group(1), org.posture)
+            document = org.describe(described.group(1))
             if document is None:
                 return 404, [{"errorCode": "NOT_FOUND", "message": "The requested resource does not exist"}]
             return 200, document

@@ -155,7 +155,12 @@ class _Parser:
             else:
                 name = table.field_name(segment)
                 if name is None:
-                    raise SoqlError("INVALID_FIELD", f"No such column '{segment}' on entity '{table.name}'.")
+                    raise SoqlError(
+                        "INVALID_FIELD",
+                        f"No such column '{segment}' on entity '{table.name}'. If you are attempting to use a custom "
+                        "field, be sure to append the '__c' after the custom field name. Please reference your WSDL "
+                        "or the describe call for the appropriate names.",
+                    )
                 canonical.append(name)
         return tuple(canonical)
 

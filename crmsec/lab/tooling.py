@@ -112,6 +112,43 @@ def tooling_tables(posture: Posture) -> dict[str, Table]:
     }
 
 
+def describe_table(table: Table) -> dict[str, Any]:
+    """A REST describe built from a lab table's schema (setup and identity objects such as PermissionSet):
+    it lists exactly the fields the table's SOQL accepts, so an org variant without a field omits it here too."""
+    described = [
+        {
+            "name": name,
+            "label": name.removeprefix("Permissions"),
+            "type": _table_field_type(name),
+            "encrypted": False,
+            "custom": name.endswith("__c"),
+            "length": 18 if _table_field_type(name) in ("id", "reference") else 0,
+            "nillable": name != "Id",
+            "filterable": True,
+            "compoundFieldName": None,
+        }
+        for name in table.fields
+    ]
+    return {
+        "name": table.name,
+        "label": table.name,
+        "custom": table.name.endswith("__c"),
+        "queryable": True,
+        "fields": described,
+        "urls": {"describe": f"/services/data/v62.0/sobjects/{table.name}/describe"},
+    }
+
+
+def _table_field_type(name: str) -> str:
+    if name == "Id":
+        return "id"
+    if name.endswith("Id"):
+        return "reference"
+    if name.startswith(("Permissions", "Is", "Has")):
+        return "boolean"
+    return "datetime" if name.endswith(("Date", "Time")) else "string"
+
+
 def describe(object_name: str, posture: Posture) -> dict[str, Any] | None:
     """The REST describe of `object_name`, or None when the lab does not have it."""
     fields = DESCRIBED.get(object_name)

@@ -15,6 +15,7 @@ import respx
 from crmsec.connectors.base import Recorder
 from crmsec.connectors.http import make_client
 from crmsec.connectors.salesforce import SalesforceConnector
+from crmsec.connectors.salesforce.identity import EXTRA_FLAGS, PERMISSION_SET_FIELDS, PERMISSIONS
 from crmsec.errors import Reason, TargetError
 from crmsec.redaction import mask_identity
 from crmsec.target import Secret, Target
@@ -41,6 +42,16 @@ USER = {
     "CreatedDate": "2020-01-01T00:00:00.000+0000",
     "FederationIdentifier": None,
 }
+
+
+PERMISSION_SET_DESCRIBE = {
+    "name": "PermissionSet",
+    "fields": [
+        {"name": name, "type": "boolean" if name.startswith(("Permissions", "Is")) else "string"}
+        for name in (*PERMISSION_SET_FIELDS, *PERMISSIONS, *EXTRA_FLAGS)
+    ],
+}
+"""The describe of an org with every permission column the connector reads."""
 
 
 async def no_sleep(seconds: float) -> None:
@@ -79,6 +90,8 @@ def fake_org(
             return httpx.Response(200, json={"compositeResponse": answers}, headers=headers)
         if path.endswith("/limits/recordCount"):
             return httpx.Response(200, json={"sObjects": []}, headers=headers)
+        if path.endswith("/sobjects/PermissionSet/describe"):
+            return httpx.Response(200, json=PERMISSION_SET_DESCRIBE, headers=headers)
         if "/query" in path:
             text = request.url.params.get("q", "") or path
             custom = query(text, path) if query else None

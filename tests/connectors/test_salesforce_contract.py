@@ -89,6 +89,8 @@ def reference_org(overrides: Overrides | None = None) -> Callable[[httpx.Request
             return httpx.Response(200, content=body("rest/limits.json"), headers=headers)
         if path.endswith("/limits/recordCount"):
             return httpx.Response(200, content=body("rest/limits_recordCount.json"), headers=headers)
+        if path.endswith("/sobjects/PermissionSet/describe"):
+            return httpx.Response(200, content=body("rest/describe_PermissionSet.json"), headers=headers)
         if path.endswith("/composite"):
             tooling = "/tooling/" in path
             template = fixture_json("tooling/composite_SecurityHealthCheck.json")["compositeResponse"][0]
@@ -202,6 +204,14 @@ def test_record_counts_come_from_the_record_count_resource(items: dict[str, Any]
     """`limits/recordCount` is a GET of its own (`/composite` refuses it); objects it leaves out have no count."""
     counts = {entry["label"]: entry["record_count"] for entry in value(items, "schema.objects")}
     assert counts == {"Account": 3, "Contact": 10, "Lead": None, "Opportunity": None, "Case": None}
+
+
+def test_a_permission_column_the_describe_does_not_list_is_named_unread(items: dict[str, Any]) -> None:
+    """The reference describe has no PermissionsManageEncryptionKeys: the users are read, with that gap named."""
+    users = value(items, "identity.users")
+    assert users
+    unread = {"manage_encryption_keys": "PermissionSet.PermissionsManageEncryptionKeys"}
+    assert all(user["unread_permissions"] == unread for user in users)
 
 
 @pytest.mark.anyio

@@ -13,6 +13,7 @@ from crmsec.cli import console
 from crmsec.cli.options import ExitCode
 from crmsec.lab import SCENARIOS, Lab, LabConfig
 from crmsec.lab.health_check import LOCALES
+from crmsec.lab.org import VARIANTS
 from crmsec.lab.server import FAULT_KINDS, FAULT_SCOPES
 
 
@@ -64,6 +65,14 @@ def command() -> None:
     help="Language of the org's Health Check labels and values (the connector must not depend on them).",
 )
 @click.option(
+    "--variant",
+    "variants",
+    type=click.Choice(sorted(VARIANTS)),
+    multiple=True,
+    help="Serve an org variant that lacks some fields (no-encryption-keys-permission: PermissionSet has no "
+    "PermissionsManageEncryptionKeys, so SOQL naming it fails with INVALID_FIELD). Repeatable.",
+)
+@click.option(
     "--query-batch-size",
     type=click.IntRange(1, 2000),
     default=2000,
@@ -91,6 +100,7 @@ def serve(
     seed: int,
     locale: str,
     query_batch_size: int,
+    variants: tuple[str, ...],
     sandbox: bool,
 ) -> int:
     """Start the lab, announce it on stdout, and serve until SIGINT/SIGTERM."""
@@ -110,6 +120,7 @@ def serve(
         locale=locale,
         sandbox=sandbox,
         query_batch_size=query_batch_size,
+        missing_fields=tuple(dict.fromkeys(field for variant in variants for field in VARIANTS[variant])),
     )
     lab = Lab(config).start()
     stop = threading.Event()

@@ -9,6 +9,7 @@ collection may make (`budget_share` of what remained, default 50%), and a call b
 from __future__ import annotations
 
 import asyncio
+import json
 import re
 from collections.abc import Callable
 from typing import Any
@@ -22,6 +23,7 @@ from crmsec.target import Target
 
 DEFAULT_API_VERSION = "62.0"
 _USAGE = re.compile(r"api-usage=(\d+)/(\d+)")
+_NO_SUCH_COLUMN = re.compile(r"No such column '(\w+)' on entity '(\w+)'")
 MAX_PAGES = 1000
 
 
@@ -124,23 +126,36 @@ class SalesforceApi:
         all_headers = dict(headers or {})
         if content_type:
             all_headers["Content-Type"] = content_type
+        invalid_fields: list[str] = []
+
+        def classify(status: int, content: bytes) -> Reason | None:
+            if status == 400 and b"INVALID_FIELD" in content[:4000]:
+                invalid_fields.append(invalid_field(content))
+            return classify_error(status, content)
+
         async with self._semaphore:
             if body is not None:
                 response = await self._send_raw(method, path, all_headers, body)
             else:
-                response = await request(
-                    self.client,
-                    method,
-                    self.base + path,
-                    headers=all_headers,
-                    json=json,
-                    auth=self.auth,
-                    stats=self.stats,
-                    sleeper=self._sleeper,
-                    policy=self._policy,
-                    idempotent=True,
-                    classify_error=classify_error,
-                )
+                try:
+                    response = await request(
+                        self.client,
+                        method,
+                        self.base + path,
+                        headers=all_headers,
+                        json=json,
+                        auth=self.auth,
+                        stats=self.stats,
+                        sleeper=self._sleeper,
+                        policy=self._policy,
+                        idempotent=True,
+                        classify_error=classify,
+                    )
+                except ConnectorError as error:
+                    if not invalid_fields:
+                        raise
+                    message = f"{error.endpoint}: HTTP 400 INVALID_FIELD, {invalid_fields[-1]}"
+                    raise ConnectorError(message, endpoint=error.endpoint, reason=error.reason) from error
         self.budget.observe(response.headers.get("sforce-limit-info"))
         return response
 
@@ -253,6 +268,20 @@ def _malformed(endpoint: str, message: str) -> ConnectorError:
     return ConnectorError(f"{endpoint}: {message}", endpoint=endpoint, reason=Reason.MALFORMED_RESPONSE)
 
 
+def invalid_field(content: bytes | Any) -> str:
+    """What an INVALID_FIELD answer says is missing, as `Object.Field` (only names, never the rest of the body)."""
+    try:
+        document = json.loads(content) if isinstance(content, bytes) else content
+    except ValueError:
+        document = None
+    entries = document if isinstance(document, list) else []
+    messages = [str(entry.get("message")) for entry in entries if isinstance(entry, dict)]
+    found = next((match for text in messages if (match := _NO_SUCH_COLUMN.search(text))), None)
+    if found is None:
+        return "a field the query names does not exist in this org"
+    return f"this org has no field {found.group(2)}.{found.group(1)}"
+
+
 def subrequest_error(reference: str, status: int, body: Any, *, endpoint: str) -> ConnectorError:
     """A ConnectorError for one failed composite subrequest (the error code, never the body's message)."""
     code = body[0].get("errorCode") if isinstance(body, list) and body and isinstance(body[0], dict) else None
@@ -261,6 +290,7 @@ def subrequest_error(reference: str, status: int, body: Any, *, endpoint: str) -
     )
     if code == "INVALID_TYPE":
         reason = Reason.NOT_SUPPORTED
+    detail = f", {invalid_field(body)}" if code == "INVALID_FIELD" else ""
     return ConnectorError(
-        f"{endpoint} ({reference}): HTTP {status} {code or ''}".strip(), endpoint=endpoint, reason=reason
+        f"{endpoint} ({reference}): HTTP {status} {code or ''}".strip() + detail, endpoint=endpoint, reason=reason
     )

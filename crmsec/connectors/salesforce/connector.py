@@ -171,7 +171,9 @@ class _Collection:
         # so their dependents overlap with the rest instead of trailing after it.
         plan: dict[str, Callable[[], Awaitable[Any]]] = {
             "schema": self._schema,
-            **{name: self._query_fetch(QUERIES[name]) for name in ("apps", "profiles", "permission_sets")},
+            "permission_columns": self._permission_columns,
+            **{name: self._query_fetch(QUERIES[name]) for name in ("apps", "profiles")},
+            "permission_sets": self._permission_sets,
             "users": self._users,
         }
         plan.update({name: self._query_fetch(soql) for name, soql in QUERIES.items() if name not in plan})
@@ -223,6 +225,23 @@ class _Collection:
         if isinstance(outcome, ConnectorError):
             raise outcome
         return outcome
+
+    async def _permission_columns(self) -> identity.PermissionColumns:
+        """Which permission columns this org's PermissionSet has (permission fields vary per org)."""
+        try:
+            describe = await self.api.get_json(f"{self.api.data_path}/sobjects/PermissionSet/describe")
+        except ConnectorError as error:
+            if error.reason is not Reason.NOT_SUPPORTED:
+                raise
+            # Every org has PermissionSet: "not supported" here must not read as "nothing to judge".
+            raise ConnectorError(str(error), endpoint=error.endpoint, reason=Reason.HTTP_ERROR) from error
+        return identity.permission_columns(describe)
+
+    async def _permission_sets(self) -> list[dict[str, Any]]:
+        """Every permission set, selecting only the permission columns the describe listed: a query naming a
+        column the org lacks fails as a whole (INVALID_FIELD) and would take every identity key with it."""
+        columns: identity.PermissionColumns = await self.need("permission_columns")
+        return await self.api.query(identity.permission_set_query(columns))
 
     async def _users(self) -> list[tuple[Any, ...]]:
         users: list[tuple[Any, ...]] = []

@@ -159,7 +159,11 @@ class EvidenceBuilder:
 
     def model(self) -> identity.PermissionModel:
         if self._model is None:
-            self._model = identity.PermissionModel.build(self.need("permission_sets"), self.need("assignments"))
+            self._model = identity.PermissionModel.build(
+                self.need("permission_sets"),
+                self.need("assignments"),
+                unread=self.need("permission_columns").unread,
+            )
         return self._model
 
     def security(self, read: Callable[[Any], Any]) -> Any:

@@ -7,11 +7,12 @@ permissions are the union of their profile's and their assigned permission sets'
 from __future__ import annotations
 
 import sys
-from collections.abc import Iterable, Mapping
+from collections.abc import Collection, Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
 from crmsec.connectors.salesforce.values import iso, nested
+from crmsec.errors import ConnectorError, Reason
 from crmsec.redaction import mask
 
 PERMISSIONS = {
@@ -26,6 +27,11 @@ PERMISSIONS = {
     "PermissionsExportReport": "export_data",
 }
 EXTRA_FLAGS = ("PermissionsApiUserOnly", "PermissionsForceTwoFactor")
+PERMISSION_SET_FIELDS = ("Id", "Name", "Label", "IsOwnedByProfile", "ProfileId")
+OPTIONAL_PERMISSIONS = frozenset({"PermissionsManageEncryptionKeys", "PermissionsExportReport", "PermissionsViewSetup"})
+"""Permission columns an org may lack (they come with features and licences): when the PermissionSet describe
+does not list one, the query leaves it out and the evidence names it as unread. Every other column is in every
+org with the API; without one of them (or a PERMISSION_SET_FIELDS field) the permission sets cannot be read."""
 ADMIN_PERMISSIONS = frozenset({"modify_all_data", "customize_application", "manage_users", "author_apex"})
 USER_TYPES = {"Standard": "standard", "Guest": "guest"}
 USER_FIELDS = (
@@ -54,12 +60,47 @@ ACCESS_LEVELS = {
 }
 
 
-def permission_set_query() -> str:
-    """SOQL for every permission set (profile-owned ones carry the profile's permissions)."""
-    fields = ", ".join(
-        ("Id", "Name", "Label", "IsOwnedByProfile", "ProfileId", "Profile.Name", *PERMISSIONS, *EXTRA_FLAGS)
-    )
+def permission_set_query(columns: PermissionColumns | None = None) -> str:
+    """SOQL for every permission set (profile-owned ones carry the profile's permissions); with `columns`,
+    only the permission columns the org has."""
+    unread = set(columns.unread.values()) if columns else set()
+    permissions = [name for name in (*PERMISSIONS, *EXTRA_FLAGS) if f"PermissionSet.{name}" not in unread]
+    fields = ", ".join((*PERMISSION_SET_FIELDS, "Profile.Name", *permissions))
     return f"SELECT {fields} FROM PermissionSet"  # noqa: S608 -- constant field names
+
+
+@dataclass(frozen=True, slots=True)
+class PermissionColumns:
+    """Which permission columns this org's PermissionSet has: `unread` maps each crmsec permission the org has
+    no column for to that column (`PermissionSet.PermissionsManageEncryptionKeys`); nobody can be shown to
+    hold or lack it, so checks that need it cannot pass."""
+
+    unread: dict[str, str]
+
+
+def permission_columns(describe: Any) -> PermissionColumns:
+    """The PermissionSet describe's verdict on our columns; a required one missing raises (naming it)."""
+    endpoint = "GET /services/data/sobjects/PermissionSet/describe"
+    fields = describe.get("fields") if isinstance(describe, dict) else None
+    if not isinstance(fields, list):
+        raise ConnectorError(
+            f"{endpoint}: the describe lists no fields", endpoint=endpoint, reason=Reason.MALFORMED_RESPONSE
+        )
+    present = {str(entry.get("name")) for entry in fields if isinstance(entry, dict)}
+    wanted: Collection[str] = (*PERMISSION_SET_FIELDS, *PERMISSIONS, *EXTRA_FLAGS)
+    required = sorted(name for name in wanted if name not in present and name not in OPTIONAL_PERMISSIONS)
+    if required:
+        raise ConnectorError(
+            f"{endpoint}: this org's PermissionSet has no field {', '.join(required)}, so permissions cannot be read",
+            endpoint=endpoint,
+            reason=Reason.MALFORMED_RESPONSE,
+        )
+    unread = {
+        permission: f"PermissionSet.{column}"
+        for column, permission in PERMISSIONS.items()
+        if column in OPTIONAL_PERMISSIONS and column not in present
+    }
+    return PermissionColumns(unread=dict(sorted(unread.items())))
 
 
 def user_query() -> str:
@@ -74,14 +115,20 @@ class PermissionModel:
     sets: dict[str, dict[str, Any]] = field(default_factory=dict)
     profile_set: dict[str, str] = field(default_factory=dict)
     assignments: dict[str, list[str]] = field(default_factory=dict)
+    unread: dict[str, str] = field(default_factory=dict)
+    """Permissions the org has no column for (see PermissionColumns): every entry's `unread_permissions`."""
     _grants: dict[tuple[str, tuple[str, ...]], Grants] = field(default_factory=dict)
 
     @classmethod
     def build(
-        cls, permission_sets: Iterable[Mapping[str, Any]], assignments: Iterable[Mapping[str, Any]]
+        cls,
+        permission_sets: Iterable[Mapping[str, Any]],
+        assignments: Iterable[Mapping[str, Any]],
+        *,
+        unread: Mapping[str, str] | None = None,
     ) -> PermissionModel:
-        """Index permission sets and the (non-profile) assignments."""
-        model = cls()
+        """Index permission sets and the (non-profile) assignments (`unread`: see PermissionColumns)."""
+        model = cls(unread=dict(unread or {}))
         for record in permission_sets:
             permissions = sorted(name for field_name, name in PERMISSIONS.items() if record.get(field_name) is True)
             entry = {
@@ -174,6 +221,7 @@ def normalize_user(
         "role": row["UserRole.Name"],
         "permission_sets": grants.permission_sets,
         "permissions": permissions,
+        "unread_permissions": model.unread,
         "is_admin": bool(ADMIN_PERMISSIONS.intersection(permissions)),
         "mfa_registered": None if mfa_registered is None else user_id in mfa_registered,
         "mfa_required": required,
@@ -210,6 +258,7 @@ def profiles(
                 if owned.get("api_only")
                 else USER_TYPES.get(str(record.get("UserType")), "portal"),
                 "permissions": permissions,
+                "unread_permissions": model.unread,
                 "user_count": user_counts.get(profile_id, 0),
                 "is_admin": bool(ADMIN_PERMISSIONS.intersection(permissions)),
                 "login_ip_ranges": None if ip_ranges is None or name not in ip_ranges else ip_ranges[name],
@@ -231,6 +280,7 @@ def permission_sets(model: PermissionModel) -> list[dict[str, Any]]:
                 "name": entry["name"],
                 "label": entry["label"],
                 "permissions": entry["permissions"],
+                "unread_permissions": model.unread,
                 "assignee_count": counts.get(set_id, 0),
                 "owned_by_profile": False,
             }
