@@ -1,9 +1,19 @@
 """CRM-AC-002: Modify All Data is granted only through an admin profile."""
 
-from crmsec.plugin import Dimension, Evidence, Finding, JsonValue, Severity, Status, check, field_of
+from crmsec.plugin import (
+    IDENTITY_PROFILES,
+    Dimension,
+    Evidence,
+    Finding,
+    JsonValue,
+    Severity,
+    Status,
+    admin_profiles,
+    check,
+    field_of,
+)
 
 USERS = "identity.users"
-PROFILES = "identity.profiles"
 PERMISSION = "modify_all_data"
 
 
@@ -12,7 +22,7 @@ PERMISSION = "modify_all_data"
     title="Modify All Data is held only through an admin profile",
     dimension=Dimension.ACCESS_CONTROL,
     severity=Severity.HIGH,
-    requires=(USERS, PROFILES),
+    requires=(USERS, IDENTITY_PROFILES),
     rationale=(
         "Modify All Data bypasses sharing, validation of ownership and most object security. Granted through a "
         "permission set or a non-admin profile it escapes the reviews that admin profiles get."
@@ -34,7 +44,7 @@ PERMISSION = "modify_all_data"
 )
 def modify_all_data_holders(evidence: Evidence) -> list[Finding]:
     """One finding per active user holding modify_all_data: PASS via an admin profile, FAIL otherwise."""
-    admin_profiles = _admin_profiles(evidence.records(PROFILES))
+    admin_names = admin_profiles(evidence)
     findings: list[Finding] = []
     for user in evidence.records(USERS):
         permissions = field_of(user, "permissions", list, key=USERS)
@@ -43,7 +53,7 @@ def modify_all_data_holders(evidence: Evidence) -> list[Finding]:
         username = field_of(user, "username", str, key=USERS)
         profile = user.get("profile")
         details: dict[str, JsonValue] = {"profile": profile, "permission_sets": user.get("permission_sets") or []}
-        if profile in admin_profiles:
+        if profile in admin_names:
             message = f"{username} holds Modify All Data through the admin profile {profile}."
             findings.append(Finding(Status.PASS, resource=username, message=message, details=details))
         else:
@@ -53,11 +63,3 @@ def modify_all_data_holders(evidence: Evidence) -> list[Finding]:
         message = "No active user holds Modify All Data."
         findings.append(Finding(Status.PASS, resource="organization", message=message, details={"holders": 0}))
     return findings
-
-
-def _admin_profiles(profiles: list[dict[str, JsonValue]]) -> set[str]:
-    names: set[str] = set()
-    for profile in profiles:
-        if field_of(profile, "is_admin", bool, key=PROFILES):
-            names.add(field_of(profile, "name", str, key=PROFILES))
-    return names

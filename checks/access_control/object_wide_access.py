@@ -1,9 +1,19 @@
 """CRM-AC-011: View All / Modify All on objects is limited to admin profiles."""
 
-from crmsec.plugin import Dimension, Evidence, Finding, JsonValue, Severity, Status, check, field_of
+from crmsec.plugin import (
+    IDENTITY_PROFILES,
+    Dimension,
+    Evidence,
+    Finding,
+    JsonValue,
+    Severity,
+    Status,
+    admin_profiles,
+    check,
+    field_of,
+)
 
 PERMISSIONS = "access.object_permissions"
-PROFILES = "identity.profiles"
 
 
 @check(
@@ -11,7 +21,7 @@ PROFILES = "identity.profiles"
     title="View All and Modify All on objects are limited to admin profiles",
     dimension=Dimension.ACCESS_CONTROL,
     severity=Severity.MEDIUM,
-    requires=(PERMISSIONS, PROFILES),
+    requires=(PERMISSIONS, IDENTITY_PROFILES),
     rationale=(
         "Object-level View All and Modify All ignore the sharing model for that object, so a non-admin profile "
         "holding them quietly undoes private org-wide defaults."
@@ -35,16 +45,12 @@ def object_wide_access(evidence: Evidence) -> list[Finding]:
 
     Integration profiles get WARN for modify_all too: sync tools often need it, but it should be a decision.
     """
-    admin_profiles = {
-        field_of(profile, "name", str, key=PROFILES)
-        for profile in evidence.records(PROFILES)
-        if field_of(profile, "is_admin", bool, key=PROFILES)
-    }
+    admin_names = admin_profiles(evidence)
     findings: list[Finding] = []
     for row in evidence.records(PERMISSIONS):
         profile = field_of(row, "profile", str, key=PERMISSIONS)
         view_all, modify_all = row.get("view_all") is True, row.get("modify_all") is True
-        if profile in admin_profiles or not (view_all or modify_all):
+        if profile in admin_names or not (view_all or modify_all):
             continue
         name = field_of(row, "object", str, key=PERMISSIONS)
         right = "Modify All" if modify_all else "View All"

@@ -1,9 +1,20 @@
 """CRM-AC-003: View All Data is held only through an admin profile."""
 
-from crmsec.plugin import Dimension, Evidence, EvidenceError, Finding, JsonValue, Severity, Status, check, field_of
+from crmsec.plugin import (
+    IDENTITY_PROFILES,
+    Dimension,
+    Evidence,
+    EvidenceError,
+    Finding,
+    JsonValue,
+    Severity,
+    Status,
+    admin_profiles,
+    check,
+    field_of,
+)
 
 USERS = "identity.users"
-PROFILES = "identity.profiles"
 PERMISSION = "view_all_data"
 
 
@@ -12,7 +23,7 @@ PERMISSION = "view_all_data"
     title="View All Data is held only through an admin profile",
     dimension=Dimension.ACCESS_CONTROL,
     severity=Severity.MEDIUM,
-    requires=(USERS, PROFILES),
+    requires=(USERS, IDENTITY_PROFILES),
     rationale=(
         "View All Data reads every record, including all personal data, regardless of sharing. Outside admin "
         "profiles it is usually a convenience grant that nobody reviews."
@@ -40,12 +51,12 @@ def view_all_data_holders(evidence: Evidence) -> list[Finding]:
     "Nobody holds it" passes only when the permissions were visibly read: with no active user, or no
     active admin (every org has one), the check raises (ERROR) instead.
     """
-    admin_profiles = _admin_profiles(evidence.records(PROFILES))
+    admin_names = admin_profiles(evidence)
     findings: list[Finding] = []
     active = [user for user in evidence.records(USERS) if field_of(user, "active", bool, key=USERS)]
     for user in active:
         if PERMISSION in field_of(user, "permissions", list, key=USERS):
-            findings.append(_judge(user, admin_profiles))
+            findings.append(_judge(user, admin_names))
     if not findings:
         _require_admin(active)
         message = "No active user holds View All Data."
@@ -63,11 +74,11 @@ def _require_admin(active: list[dict[str, JsonValue]]) -> None:
         )
 
 
-def _judge(user: dict[str, JsonValue], admin_profiles: set[str]) -> Finding:
+def _judge(user: dict[str, JsonValue], admin_names: set[str]) -> Finding:
     username = field_of(user, "username", str, key=USERS)
     profile = user.get("profile")
     details: dict[str, JsonValue] = {"profile": profile, "permission_sets": user.get("permission_sets") or []}
-    if profile in admin_profiles:
+    if profile in admin_names:
         message = f"{username} holds View All Data through the admin profile {profile}."
         return Finding(Status.PASS, resource=username, message=message, details=details)
     if user.get("is_integration") is True or user.get("user_type") == "integration":
@@ -75,11 +86,3 @@ def _judge(user: dict[str, JsonValue], admin_profiles: set[str]) -> Finding:
         return Finding(Status.WARN, resource=username, message=message, details=details)
     message = f"{username} holds View All Data outside an admin profile (profile {profile})."
     return Finding(Status.FAIL, resource=username, message=message, details=details)
-
-
-def _admin_profiles(profiles: list[dict[str, JsonValue]]) -> set[str]:
-    names: set[str] = set()
-    for profile in profiles:
-        if field_of(profile, "is_admin", bool, key=PROFILES):
-            names.add(field_of(profile, "name", str, key=PROFILES))
-    return names

@@ -1,10 +1,8 @@
 """CRM-FUNC-001: every must-have requirement is met."""
 
-from crmsec.plugin import Dimension, Evidence, Finding, Severity, Status, check, requirement_verdicts
+from crmsec.plugin import METRICS_COMPUTED, Dimension, Evidence, Finding, Severity, Status, check, requirements_met
 
-METRICS = "metrics.computed"
 PRIORITY = "must"
-STATUS_OF = {"met": Status.PASS, "partial": Status.FAIL, "missing": Status.FAIL, "unknown": Status.MANUAL}
 
 
 @check(
@@ -12,7 +10,7 @@ STATUS_OF = {"met": Status.PASS, "partial": Status.FAIL, "missing": Status.FAIL,
     title="Every must-have requirement is met",
     dimension=Dimension.FUNCTIONALITY,
     severity=Severity.HIGH,
-    requires=("inputs.requirements", METRICS),
+    requires=("inputs.requirements", METRICS_COMPUTED),
     rationale=(
         "A must-have capability that is missing or only partly there means a business process the CRM was bought "
         "for still runs elsewhere, with its data outside the CRM's controls."
@@ -27,11 +25,4 @@ STATUS_OF = {"met": Status.PASS, "partial": Status.FAIL, "missing": Status.FAIL,
 )
 def must_have_requirements(evidence: Evidence) -> list[Finding]:
     """One finding per must-have requirement: PASS met, FAIL partial or missing, MANUAL undecided."""
-    findings = [
-        Finding(STATUS_OF[str(item["status"])], resource=str(item["id"]),
-                message=f"{item['id']} {item['title']}: {item['status']} ({item['how']}).",
-                details={"status": item["status"], "how": item["how"]})
-        for item in requirement_verdicts(evidence) if item["priority"] == PRIORITY
-    ]  # fmt: skip
-    message = "requirements.yaml lists no must-have requirement."
-    return findings or [Finding(Status.NOT_APPLICABLE, resource="organization", message=message)]
+    return requirements_met(evidence, PRIORITY, unmet=Status.FAIL)

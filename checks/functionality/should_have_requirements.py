@@ -1,10 +1,8 @@
 """CRM-FUNC-003: should-have requirements are met."""
 
-from crmsec.plugin import Dimension, Evidence, Finding, Severity, Status, check, requirement_verdicts
+from crmsec.plugin import METRICS_COMPUTED, Dimension, Evidence, Finding, Severity, Status, check, requirements_met
 
-METRICS = "metrics.computed"
 PRIORITY = "should"
-STATUS_OF = {"met": Status.PASS, "partial": Status.WARN, "missing": Status.WARN, "unknown": Status.MANUAL}
 
 
 @check(
@@ -12,7 +10,7 @@ STATUS_OF = {"met": Status.PASS, "partial": Status.WARN, "missing": Status.WARN,
     title="Should-have requirements are met",
     dimension=Dimension.FUNCTIONALITY,
     severity=Severity.LOW,
-    requires=("inputs.requirements", METRICS),
+    requires=("inputs.requirements", METRICS_COMPUTED),
     rationale=(
         "Should-have capabilities are where users feel the gap between the CRM and their work; each missing one "
         "adds a workaround that someone has to maintain."
@@ -26,11 +24,4 @@ STATUS_OF = {"met": Status.PASS, "partial": Status.WARN, "missing": Status.WARN,
 )
 def should_have_requirements(evidence: Evidence) -> list[Finding]:
     """One finding per should-have requirement: PASS met, WARN partial or missing, MANUAL undecided."""
-    findings = [
-        Finding(STATUS_OF[str(item["status"])], resource=str(item["id"]),
-                message=f"{item['id']} {item['title']}: {item['status']} ({item['how']}).",
-                details={"status": item["status"], "how": item["how"]})
-        for item in requirement_verdicts(evidence) if item["priority"] == PRIORITY
-    ]  # fmt: skip
-    message = "requirements.yaml lists no should-have requirement."
-    return findings or [Finding(Status.NOT_APPLICABLE, resource="organization", message=message)]
+    return requirements_met(evidence, PRIORITY, unmet=Status.WARN)

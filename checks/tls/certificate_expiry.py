@@ -1,6 +1,17 @@
 """CRM-TLS-008: the certificate is valid and not about to expire."""
 
-from crmsec.plugin import Dimension, Evidence, EvidenceError, Finding, JsonValue, Severity, Status, check
+from crmsec.plugin import (
+    TLS_SCAN,
+    Dimension,
+    Evidence,
+    EvidenceError,
+    Finding,
+    JsonValue,
+    Severity,
+    Status,
+    check,
+    scanned_certificate,
+)
 
 
 @check(
@@ -8,7 +19,7 @@ from crmsec.plugin import Dimension, Evidence, EvidenceError, Finding, JsonValue
     title="Certificate is valid and not close to expiry",
     dimension=Dimension.TLS,
     severity=Severity.HIGH,
-    requires=("tls.scan",),
+    requires=(TLS_SCAN,),
     params={"warn_days": 30, "fail_days": 7},
     rationale=(
         "An expired certificate takes the CRM offline for verifying clients and pushes users to click through "
@@ -27,10 +38,10 @@ from crmsec.plugin import Dimension, Evidence, EvidenceError, Finding, JsonValue
 )
 def certificate_expiry(evidence: Evidence, *, warn_days: int, fail_days: int) -> list[Finding]:
     """FAIL when expired, not yet valid or under fail_days left; WARN under warn_days (as of collection)."""
-    resource, certificate = _certificate(evidence)
-    now = evidence.collected_at("tls.scan")
-    not_before = evidence.timestamp("tls.scan", certificate.get("not_before"))
-    not_after = evidence.timestamp("tls.scan", certificate.get("not_after"))
+    resource, certificate = scanned_certificate(evidence)
+    now = evidence.collected_at(TLS_SCAN)
+    not_before = evidence.timestamp(TLS_SCAN, certificate.get("not_before"))
+    not_after = evidence.timestamp(TLS_SCAN, certificate.get("not_after"))
     if not_before is None or not_after is None:
         raise EvidenceError("tls.scan: certificate.not_before/not_after are missing")
     days_left = (not_after - now).total_seconds() / 86400
@@ -49,13 +60,3 @@ def certificate_expiry(evidence: Evidence, *, warn_days: int, fail_days: int) ->
         message = f"Certificate expires in {days_left:.0f} day(s), on {certificate.get('not_after')}."
         status = Status.FAIL if days_left < fail_days else Status.WARN if days_left < warn_days else Status.PASS
     return [Finding(status, resource=resource, message=message, details=details)]
-
-
-def _certificate(evidence: Evidence) -> tuple[str, dict[str, JsonValue]]:
-    scan = evidence.mapping("tls.scan")
-    if scan.get("reachable") is not True:
-        raise EvidenceError(f"tls.scan: the host was not reachable ({scan.get('error') or 'no reason given'})")
-    certificate = scan.get("certificate")
-    if not isinstance(certificate, dict):
-        raise EvidenceError(f"tls.scan: no certificate was retrieved ({scan.get('error') or 'no value'})")
-    return f"{scan.get('host')}:{scan.get('port')}", certificate

@@ -1,6 +1,16 @@
 """CRM-TLS-007: the certificate names the host it is served for."""
 
-from crmsec.plugin import Dimension, Evidence, EvidenceError, Finding, JsonValue, Severity, Status, check
+from crmsec.plugin import (
+    TLS_SCAN,
+    Dimension,
+    Evidence,
+    EvidenceError,
+    Finding,
+    Severity,
+    Status,
+    check,
+    scanned_certificate,
+)
 
 
 @check(
@@ -8,7 +18,7 @@ from crmsec.plugin import Dimension, Evidence, EvidenceError, Finding, JsonValue
     title="Certificate matches the host name",
     dimension=Dimension.TLS,
     severity=Severity.HIGH,
-    requires=("tls.scan",),
+    requires=(TLS_SCAN,),
     rationale=(
         "A certificate for another name is refused by browsers and verifying clients; where users or "
         "integrations accept it anyway, any certificate would do, so the connection is open to interception."
@@ -26,7 +36,7 @@ from crmsec.plugin import Dimension, Evidence, EvidenceError, Finding, JsonValue
 )
 def certificate_hostname_matches(evidence: Evidence) -> list[Finding]:
     """FAIL when the scanned host is not among the certificate's subjectAltName entries."""
-    resource, certificate = _certificate(evidence)
+    resource, certificate = scanned_certificate(evidence)
     matches = certificate.get("hostname_matches")
     if not isinstance(matches, bool):
         raise EvidenceError("tls.scan: certificate.hostname_matches is missing or not a boolean")
@@ -39,13 +49,3 @@ def certificate_hostname_matches(evidence: Evidence) -> list[Finding]:
             Status.PASS if matches else Status.FAIL, resource=resource, message=message, details={"subject": subject}
         )
     ]
-
-
-def _certificate(evidence: Evidence) -> tuple[str, dict[str, JsonValue]]:
-    scan = evidence.mapping("tls.scan")
-    if scan.get("reachable") is not True:
-        raise EvidenceError(f"tls.scan: the host was not reachable ({scan.get('error') or 'no reason given'})")
-    certificate = scan.get("certificate")
-    if not isinstance(certificate, dict):
-        raise EvidenceError(f"tls.scan: no certificate was retrieved ({scan.get('error') or 'no value'})")
-    return f"{scan.get('host')}:{scan.get('port')}", certificate

@@ -1,6 +1,17 @@
 """CRM-TLS-009: the certificate key is strong enough."""
 
-from crmsec.plugin import Dimension, Evidence, EvidenceError, Finding, JsonValue, Severity, Status, check
+from crmsec.plugin import (
+    TLS_SCAN,
+    Dimension,
+    Evidence,
+    EvidenceError,
+    Finding,
+    JsonValue,
+    Severity,
+    Status,
+    check,
+    scanned_certificate,
+)
 
 
 @check(
@@ -8,7 +19,7 @@ from crmsec.plugin import Dimension, Evidence, EvidenceError, Finding, JsonValue
     title="Certificate key is strong enough",
     dimension=Dimension.TLS,
     severity=Severity.HIGH,
-    requires=("tls.scan",),
+    requires=(TLS_SCAN,),
     params={"rsa_min_bits": 2048, "ec_min_bits": 256},
     rationale=(
         "RSA keys under 2048 bits and elliptic-curve keys under 256 bits are within reach of well-funded "
@@ -30,7 +41,7 @@ from crmsec.plugin import Dimension, Evidence, EvidenceError, Finding, JsonValue
 )
 def certificate_key_size(evidence: Evidence, *, rsa_min_bits: int, ec_min_bits: int) -> list[Finding]:
     """FAIL for RSA under rsa_min_bits, EC under ec_min_bits, and DSA; Ed25519/Ed448 pass."""
-    resource, certificate = _certificate(evidence)
+    resource, certificate = scanned_certificate(evidence)
     key_type = certificate.get("key_type")
     key_size = certificate.get("key_size")
     if not isinstance(key_type, str) or not isinstance(key_size, int) or isinstance(key_size, bool):
@@ -45,13 +56,3 @@ def certificate_key_size(evidence: Evidence, *, rsa_min_bits: int, ec_min_bits: 
         message = f"{shown} (minimum {limit} bits)." if limit else f"{shown}."
     details: dict[str, JsonValue] = {"key_type": key_type, "key_size": key_size, "minimum": limit}
     return [Finding(status, resource=resource, message=message, details=details)]
-
-
-def _certificate(evidence: Evidence) -> tuple[str, dict[str, JsonValue]]:
-    scan = evidence.mapping("tls.scan")
-    if scan.get("reachable") is not True:
-        raise EvidenceError(f"tls.scan: the host was not reachable ({scan.get('error') or 'no reason given'})")
-    certificate = scan.get("certificate")
-    if not isinstance(certificate, dict):
-        raise EvidenceError(f"tls.scan: no certificate was retrieved ({scan.get('error') or 'no value'})")
-    return f"{scan.get('host')}:{scan.get('port')}", certificate

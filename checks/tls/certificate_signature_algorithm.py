@@ -1,6 +1,16 @@
 """CRM-TLS-010: the certificate is not signed with a broken hash."""
 
-from crmsec.plugin import Dimension, Evidence, EvidenceError, Finding, JsonValue, Severity, Status, check
+from crmsec.plugin import (
+    TLS_SCAN,
+    Dimension,
+    Evidence,
+    EvidenceError,
+    Finding,
+    Severity,
+    Status,
+    check,
+    scanned_certificate,
+)
 
 
 @check(
@@ -8,7 +18,7 @@ from crmsec.plugin import Dimension, Evidence, EvidenceError, Finding, JsonValue
     title="Certificate signature avoids SHA-1 and MD5",
     dimension=Dimension.TLS,
     severity=Severity.HIGH,
-    requires=("tls.scan",),
+    requires=(TLS_SCAN,),
     params={"weak_algorithms": ["md2", "md4", "md5", "sha1"]},
     rationale=(
         "Collisions for MD5 and SHA-1 are practical, so a certificate signed with them can be forged; "
@@ -30,7 +40,7 @@ from crmsec.plugin import Dimension, Evidence, EvidenceError, Finding, JsonValue
 )
 def certificate_signature_algorithm(evidence: Evidence, *, weak_algorithms: list[str]) -> list[Finding]:
     """FAIL when the leaf's signature hash is one of weak_algorithms."""
-    resource, certificate = _certificate(evidence)
+    resource, certificate = scanned_certificate(evidence)
     algorithm = certificate.get("signature_algorithm")
     if not isinstance(algorithm, str) or not algorithm:
         raise EvidenceError("tls.scan: certificate.signature_algorithm is missing")
@@ -44,13 +54,3 @@ def certificate_signature_algorithm(evidence: Evidence, *, weak_algorithms: list
             details={"signature_algorithm": algorithm},
         )
     ]
-
-
-def _certificate(evidence: Evidence) -> tuple[str, dict[str, JsonValue]]:
-    scan = evidence.mapping("tls.scan")
-    if scan.get("reachable") is not True:
-        raise EvidenceError(f"tls.scan: the host was not reachable ({scan.get('error') or 'no reason given'})")
-    certificate = scan.get("certificate")
-    if not isinstance(certificate, dict):
-        raise EvidenceError(f"tls.scan: no certificate was retrieved ({scan.get('error') or 'no value'})")
-    return f"{scan.get('host')}:{scan.get('port')}", certificate

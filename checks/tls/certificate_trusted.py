@@ -1,6 +1,17 @@
 """CRM-TLS-006: the certificate chain is trusted."""
 
-from crmsec.plugin import Dimension, Evidence, EvidenceError, Finding, JsonValue, Severity, Status, check
+from crmsec.plugin import (
+    TLS_SCAN,
+    Dimension,
+    Evidence,
+    EvidenceError,
+    Finding,
+    JsonValue,
+    Severity,
+    Status,
+    check,
+    scanned_certificate,
+)
 
 
 @check(
@@ -8,7 +19,7 @@ from crmsec.plugin import Dimension, Evidence, EvidenceError, Finding, JsonValue
     title="Certificate chain is trusted",
     dimension=Dimension.TLS,
     severity=Severity.HIGH,
-    requires=("tls.scan",),
+    requires=(TLS_SCAN,),
     rationale=(
         "A chain that does not validate (self-signed, unknown or missing intermediate, expired) trains users "
         "and integrations to click through warnings or disable verification, which invites interception."
@@ -32,7 +43,7 @@ from crmsec.plugin import Dimension, Evidence, EvidenceError, Finding, JsonValue
 )
 def certificate_trusted(evidence: Evidence) -> list[Finding]:
     """FAIL when the chain does not validate against the trust stores (and --ca-bundle)."""
-    resource, certificate = _certificate(evidence)
+    resource, certificate = scanned_certificate(evidence)
     trusted = certificate.get("trusted")
     if not isinstance(trusted, bool):
         raise EvidenceError("tls.scan: certificate.trusted is missing or not a boolean")
@@ -40,13 +51,3 @@ def certificate_trusted(evidence: Evidence) -> list[Finding]:
     message = f"Chain issued by {issuer} is trusted." if trusted else f"Chain issued by {issuer} is not trusted."
     details: dict[str, JsonValue] = {"issuer": issuer, "subject": certificate.get("subject")}
     return [Finding(Status.PASS if trusted else Status.FAIL, resource=resource, message=message, details=details)]
-
-
-def _certificate(evidence: Evidence) -> tuple[str, dict[str, JsonValue]]:
-    scan = evidence.mapping("tls.scan")
-    if scan.get("reachable") is not True:
-        raise EvidenceError(f"tls.scan: the host was not reachable ({scan.get('error') or 'no reason given'})")
-    certificate = scan.get("certificate")
-    if not isinstance(certificate, dict):
-        raise EvidenceError(f"tls.scan: no certificate was retrieved ({scan.get('error') or 'no value'})")
-    return f"{scan.get('host')}:{scan.get('port')}", certificate

@@ -106,6 +106,27 @@ def requirement_verdicts(evidence: Evidence) -> list[dict[str, JsonValue]]:
     return listed
 
 
+def requirements_met(evidence: Evidence, priority: str, *, unmet: Status) -> list[Finding]:
+    """The whole body of a "<priority>-have requirements are met" check, one finding per requirement of `priority`.
+
+    PASS when met, `unmet` (FAIL for must, WARN for should) when partial or missing, MANUAL when the evidence
+    could not decide; NOT_APPLICABLE when requirements.yaml lists none of that priority.
+    """
+    status_of = {"met": Status.PASS, "partial": unmet, "missing": unmet, "unknown": Status.MANUAL}
+    findings = [
+        Finding(
+            status_of[str(item["status"])],
+            resource=str(item["id"]),
+            message=f"{item['id']} {item['title']}: {item['status']} ({item['how']}).",
+            details={"status": item["status"], "how": item["how"]},
+        )
+        for item in requirement_verdicts(evidence)
+        if item["priority"] == priority
+    ]
+    message = f"requirements.yaml lists no {priority}-have requirement."
+    return findings or [Finding(Status.NOT_APPLICABLE, resource="organization", message=message)]
+
+
 def _valid_verdict(item: object) -> bool:
     return (
         isinstance(item, dict)

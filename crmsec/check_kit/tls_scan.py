@@ -1,4 +1,4 @@
-"""The TLS scan as checks read it: the reachable scan, whether a protocol was accepted, a protocol check's body.
+"""The TLS scan as checks read it: the reachable scan, its certificate, accepted protocols, a protocol check's body.
 
 Part of the check kit, re-exported by `crmsec.plugin`. The calling check must declare `tls.scan`.
 """
@@ -21,6 +21,18 @@ def reachable_tls_scan(evidence: Evidence) -> tuple[str, dict[str, JsonValue]]:
     if scan.get("reachable") is not True:
         raise EvidenceError(f"tls.scan: the host was not reachable ({scan.get('error') or 'no reason given'})")
     return f"{scan.get('host')}:{scan.get('port')}", scan
+
+
+def scanned_certificate(evidence: Evidence) -> tuple[str, dict[str, JsonValue]]:
+    """The leaf certificate of the reachable scan and its resource name ("host:port").
+
+    EvidenceError when the host was not reached or no certificate was retrieved.
+    """
+    resource, scan = reachable_tls_scan(evidence)
+    certificate = scan.get("certificate")
+    if not isinstance(certificate, dict):
+        raise EvidenceError(f"tls.scan: no certificate was retrieved ({scan.get('error') or 'no value'})")
+    return resource, certificate
 
 
 def protocol_accepted(scan: Mapping[str, JsonValue], protocol: str) -> bool:

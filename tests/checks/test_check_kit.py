@@ -8,14 +8,18 @@ import pytest
 
 from crmsec.errors import EvidenceError
 from crmsec.plugin import (
+    IDENTITY_PROFILES,
     METRICS_COMPUTED,
     TLS_SCAN,
     Evidence,
     Limits,
     Status,
+    admin_profiles,
     metric_threshold,
     metric_value,
     protocol_refused,
+    requirements_met,
+    scanned_certificate,
     setting_enabled,
 )
 
@@ -135,3 +139,44 @@ def test_a_non_boolean_setting_is_unusable_evidence() -> None:
         setting_enabled(
             settings("yes"), "auth.session_settings", "csrf_protection", enabled="", disabled="", unexposed=""
         )
+
+
+def test_scanned_certificate() -> None:
+    evidence = tls(tls_1_2=True)
+    with pytest.raises(EvidenceError, match="no certificate was retrieved"):
+        scanned_certificate(evidence)
+    scan = {"reachable": True, "host": "crm.example.test", "port": 443, "certificate": {"trusted": True}}
+    assert scanned_certificate(Evidence({TLS_SCAN: scan}, [TLS_SCAN])) == ("crm.example.test:443", {"trusted": True})
+    with pytest.raises(EvidenceError, match="not reachable"):
+        scanned_certificate(Evidence({TLS_SCAN: {**scan, "reachable": False}}, [TLS_SCAN]))
+
+
+def test_admin_profiles() -> None:
+    profiles = [{"name": "System Administrator", "is_admin": True}, {"name": "Standard User", "is_admin": False}]
+    assert admin_profiles(Evidence({IDENTITY_PROFILES: profiles}, [IDENTITY_PROFILES])) == {"System Administrator"}
+    with pytest.raises(EvidenceError, match="is_admin"):
+        admin_profiles(Evidence({IDENTITY_PROFILES: [{"name": "Guest"}]}, [IDENTITY_PROFILES]))
+
+
+def requirements(*items: tuple[str, str]) -> Evidence:
+    listed = [
+        {"id": f"R{index}", "title": "Feature", "priority": priority, "status": status, "how": "evidence"}
+        for index, (priority, status) in enumerate(items, 1)
+    ]
+    metric = {"value": 50.0, "details": {"requirements": listed}}
+    return Evidence({METRICS_COMPUTED: {"requirements_coverage": metric}}, [METRICS_COMPUTED])
+
+
+def test_requirements_met_judges_only_its_priority() -> None:
+    evidence = requirements(("must", "met"), ("must", "partial"), ("should", "missing"), ("must", "unknown"))
+    findings = requirements_met(evidence, "must", unmet=Status.FAIL)
+    assert [(f.resource, f.status) for f in findings] == [
+        ("R1", Status.PASS),
+        ("R2", Status.FAIL),
+        ("R4", Status.MANUAL),
+    ]
+    assert findings[1].message == "R2 Feature: partial (evidence)."
+    [should] = requirements_met(evidence, "should", unmet=Status.WARN)
+    assert (should.resource, should.status) == ("R3", Status.WARN)
+    [none] = requirements_met(evidence, "could", unmet=Status.WARN)
+    assert (none.status, none.message) == (Status.NOT_APPLICABLE, "requirements.yaml lists no could-have requirement.")
