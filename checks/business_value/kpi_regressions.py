@@ -41,5 +41,6 @@ def kpi_regressions(evidence: Evidence, *, fail_drop_percent: float) -> list[Fin
         status = Status.FAIL if change < -fail_drop_percent else Status.WARN if change < 0 else Status.PASS
         message = f"{name}: {change:+g}% since go-live (positive = better; fail below -{fail_drop_percent:g}%)."
         findings.append(Finding(status, resource=name, message=message,
-                                details={"actual": change, "limit": -fail_drop_percent}))  # fmt: skip
+                                details={"metric": metric_id, "actual": change,
+                                         "limit": -fail_drop_percent}))  # fmt: skip
     return findings or [Finding(Status.NOT_APPLICABLE, resource="organization", message="kpis.yaml lists no KPI.")]

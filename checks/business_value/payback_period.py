@@ -33,7 +33,7 @@ def payback_period(evidence: Evidence, *, max_payback_months: float | None) -> l
         raise EvidenceError(f"{METRICS} lacks {METRIC} with its horizon_years")
     limit = float(max_payback_months) if max_payback_months is not None else horizon * 12.0
     months = metric.get("value")
-    details: dict[str, JsonValue] = {"actual": months, "limit": limit, "horizon_years": horizon}
+    details: dict[str, JsonValue] = {"metric": METRIC, "actual": months, "limit": limit, "horizon_years": horizon}
     if months is None:
         message = "The investment never pays back: yearly net benefit is not positive."
         return [Finding(Status.FAIL, resource="organization", message=message, details=details)]

@@ -43,7 +43,7 @@ def contact_validity(evidence: Evidence, *, warn_above: float, fail_above: float
         if value is None:
             continue
         message = f"{value:g}% of sampled {channel} values are invalid ({limits.text()})."
-        details: dict[str, JsonValue] = {"actual": value, **limits.details()}
+        details: dict[str, JsonValue] = {"metric": metric, "actual": value, **limits.details()}
         findings.append(Finding(limits.status(value), resource=channel, message=message, details=details))
     if not findings:
         message = "No sampled object has an email or phone field."

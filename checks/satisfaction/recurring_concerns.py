@@ -43,5 +43,6 @@ def recurring_concerns(evidence: Evidence, *, max_theme_percent: float) -> list[
         status = Status.WARN if share > max_theme_percent else Status.PASS
         message = f"{share:g}% of comments raise {theme.replace('_', ' ')} (limit {max_theme_percent:g}%)."
         findings.append(Finding(status, resource=theme, message=message,
-                                details={"actual": share, "limit": max_theme_percent}))  # fmt: skip
+                                details={"metric": metric_id, "actual": share,
+                                         "limit": max_theme_percent}))  # fmt: skip
     return findings

@@ -35,7 +35,7 @@ def survey_sample(evidence: Evidence, *, min_respondents: int, max_rejected_perc
     clean_message = f"{rejected:g} of {total:g} survey rows were skipped ({share:g}%, limit {max_rejected_percent:g}%)."
     return [
         Finding(size, resource="respondents", message=size_message,
-                details={"actual": respondents, "limit": min_respondents}),
+                details={"metric": "survey_respondents", "actual": respondents, "limit": min_respondents}),
         Finding(clean, resource="rejected_rows", message=clean_message,
                 details={"actual": share, "rejected": rejected, "limit": max_rejected_percent}),
     ]  # fmt: skip

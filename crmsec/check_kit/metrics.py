@@ -81,14 +81,20 @@ def metric_threshold(
     """The whole body of a check that holds one computed metric against `limits`, for the organization.
 
     NOT_APPLICABLE with the `undefined` message when the metric has no value; otherwise the verdict of
-    `limits`, the message "<label> is <value><unit> (<limits>).", and details with the actual value, the
+    `limits`, the message "<label> is <value><unit> (<limits>).", and details with the metric id (which the
+    reports link the metric's chart and table row by), the actual value, the
     limits, the metric's source and up to 20 per-object values when the metric has them.
     """
     value, record = metric_value(evidence, metric)
     if value is None:
         return [Finding(Status.NOT_APPLICABLE, resource="organization", message=undefined)]
     message = f"{label} is {value:g}{unit} ({limits.text()})."
-    details: dict[str, JsonValue] = {"actual": value, **limits.details(), "source": record.get("source")}
+    details: dict[str, JsonValue] = {
+        "metric": metric,
+        "actual": value,
+        **limits.details(),
+        "source": record.get("source"),
+    }
     extra = record.get("details")
     if isinstance(extra, dict) and isinstance(extra.get("by_object"), dict):
         details["by_object"] = dict(sorted(extra["by_object"].items())[:BY_OBJECT_SHOWN])

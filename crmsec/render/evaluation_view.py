@@ -6,10 +6,13 @@ the `survey_themes` extra maps a theme to `{count, share, examples}`, and the `r
 list of `{check_id, title, dimension, severity, remediation, points, findings}`, points descending. Older
 reports may lack any of them, or hold other shapes; those read as empty or with defaults, never fail.
 
-A metric's limits come from the check that judged it: a finding of the same dimension whose
-`details.actual` equals the metric's value (and whose `details.source`, when it has one, names the
-metric's source) and whose details carry `warn_below`/`fail_below`, `warn_above`/`fail_above` or `limit`.
-When findings of different checks match one value, no limit is shown rather than a guessed one.
+A metric's verdict and limits come from the check that judged it: the findings whose `details.metric`
+names the metric's id (every built-in check that judges a metric records it). Reports from before that
+field match the older way, by value: a finding of the same dimension without `details.metric` whose
+`details.actual` equals the metric's value (and whose `details.source`, when it has one, names the metric's
+source) and whose details carry `warn_below`/`fail_below`, `warn_above`/`fail_above` or `limit`. Values
+collide (0, 0%, 100%), so there, when findings of different checks match one value, no verdict is shown
+rather than a guessed one.
 """
 
 from __future__ import annotations
@@ -65,7 +68,9 @@ class Judgement:
 
     @property
     def text(self) -> str:
-        """`warn below 68 · fail below 50 (CRM-USE-001)`."""
+        """`warn below 68 · fail below 50 (CRM-USE-001)`, or the check id alone when it states no limit."""
+        if not self.marks:
+            return self.check_id
         return " · ".join(mark.text for mark in self.marks) + f" ({self.check_id})"
 
 
@@ -79,12 +84,20 @@ def _marks(details: Mapping[str, JsonValue]) -> tuple[Mark, ...]:
     return tuple(marks)
 
 
+def linked(findings: Sequence[FindingRecord], metric_id: str) -> list[FindingRecord]:
+    """The findings whose `details.metric` names `metric_id`: the checks that judged that metric."""
+    return [finding for finding in findings if finding.details.get("metric") == metric_id]
+
+
 def candidates(
     findings: Sequence[FindingRecord], dimension: str, value: float, *, source: str = "", resource: str = ""
 ) -> list[FindingRecord]:
-    """Findings of `dimension` with limits whose `details.actual` is `value` (see the module docstring)."""
+    """Findings of `dimension` with limits whose `details.actual` is `value`, for reports whose findings do
+    not name their metric (see the module docstring); findings that name one never match by value."""
     found = []
     for finding in findings:
+        if "metric" in finding.details:
+            continue
         actual = as_number(finding.details.get("actual"))
         if view.group_of(finding) != dimension or actual is None or abs(actual - value) > 1e-9:
             continue
@@ -135,14 +148,17 @@ def metrics(report: Report, dimension: str, raws: Sequence[tuple[str, Mapping[st
     parsed = [
         (metric_id, raw, as_number(raw.get("value")), value_text(raw.get("source") or "")) for metric_id, raw in raws
     ]
+    by_id = {metric_id: linked(report.findings, metric_id) for metric_id, *_ in parsed}
     found = {
-        metric_id: [] if number is None else candidates(report.findings, dimension, number, source=source)
+        metric_id: []
+        if number is None or by_id[metric_id]
+        else candidates(report.findings, dimension, number, source=source)
         for metric_id, _, number, source in parsed
     }
     claims = Counter((finding.check_id, finding.resource) for matched in found.values() for finding in matched)
     result = []
     for metric_id, raw, number, source in parsed:
-        matched = [
+        matched = by_id[metric_id] or [
             finding
             for finding in found[metric_id]
             if claims[(finding.check_id, finding.resource)] == 1 or (finding.resource and finding.resource in metric_id)
@@ -245,8 +261,8 @@ def survey_themes(report: Report) -> list[Theme]:
         fields: Mapping[str, JsonValue] = entry if isinstance(entry, Mapping) else {"count": entry}
         count, share, examples = fields.get("count"), fields.get("share"), fields.get("examples")
         share_number, count_number = as_number(share), as_number(count)
-        judged = None
-        if share_number is not None:
+        judged = judgement(linked(report.findings, THEME_PREFIX + str(name)))
+        if judged is None and share_number is not None:
             judged = judgement(candidates(report.findings, "satisfaction", share_number, resource=str(name)))
         themes.append(
             Theme(

@@ -58,7 +58,8 @@ def test_metric_threshold_reports_value_limits_source_and_objects() -> None:
     [finding] = metric_threshold(evidence, "rate", Limits.above(2, 5), label="Rate", unit="%", undefined="-")
     assert (finding.status, finding.resource) == (Status.WARN, "organization")
     assert finding.message == "Rate is 3% (warn above 2, fail above 5)."
-    assert list(finding.details) == ["actual", "warn_above", "fail_above", "source", "by_object"]
+    assert list(finding.details) == ["metric", "actual", "warn_above", "fail_above", "source", "by_object"]
+    assert finding.details["metric"] == "rate"  # the reports link the metric to this verdict by its id
     assert finding.details["by_object"] == {f"Object{index:02d}": index for index in range(20)}
 
 

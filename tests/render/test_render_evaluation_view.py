@@ -70,6 +70,36 @@ def test_a_finding_matching_two_metrics_judges_the_one_naming_its_resource(rich_
     assert email.judged_by is not None and phone.judged_by is None
 
 
+def test_metrics_of_equal_value_keep_their_own_verdicts_by_metric_id(rich_report: Report) -> None:
+    # 0% duplicates passes its check, 0% completeness fails another: by value alone the two findings collide
+    # (both claim both metrics) and both verdicts were dropped; by metric id each metric gets its own
+    findings = [
+        _finding("CRM-DQ-002", "organization", Status.PASS, metric="duplicate_rate", actual=0.0,
+                 warn_above=2, fail_above=5, source="data.quality"),
+        _finding("CRM-DQ-001", "organization", Status.FAIL, metric="data_completeness", actual=0.0,
+                 warn_below=90, fail_below=80, source="data.quality"),
+    ]  # fmt: skip
+    metrics = {"data_completeness": _metric(0.0), "duplicate_rate": _metric(0.0)}
+    completeness, duplicates = _section(rich_report, metrics, findings).metrics
+    assert completeness.judged_by is not None and duplicates.judged_by is not None
+    assert (completeness.judged_by.check_id, completeness.status) == ("CRM-DQ-001", "FAIL")
+    assert (duplicates.judged_by.check_id, duplicates.status) == ("CRM-DQ-002", "PASS")
+    bands = {measure.key: measure.band for measure in _section(rich_report, metrics, findings).measures}
+    assert bands == {"data_completeness": "poor", "duplicate_rate": "good"}
+    # the same findings without the id (a report from before it) still collide and show no verdict
+    anonymous = [replace(finding, details={k: v for k, v in finding.details.items() if k != "metric"})
+                 for finding in findings]  # fmt: skip
+    assert all(m.judged_by is None for m in _section(rich_report, metrics, anonymous).metrics)
+
+
+def test_a_finding_naming_a_metric_never_judges_another_by_value(rich_report: Report) -> None:
+    findings = [_finding("CRM-DQ-002", "organization", Status.WARN, metric="duplicate_rate", actual=4.06,
+                         warn_above=2, fail_above=5, source="data.quality")]  # fmt: skip
+    metrics = {"duplicate_rate": _metric(4.06), "stale_record_rate": _metric(4.06)}
+    duplicates, stale = _section(rich_report, metrics, findings).metrics
+    assert duplicates.status == "WARN" and stale.judged_by is None
+
+
 def test_scales() -> None:
     from crmsec.render.evaluation_view import Judgement, Metric
 
