@@ -1,10 +1,20 @@
 """CRM-AC-007: guest (unauthenticated) users cannot read objects that hold personal data."""
 
-from crmsec.plugin import Dimension, Evidence, EvidenceError, Finding, JsonValue, Severity, Status, check, field_of
+from crmsec.plugin import (
+    DATA_SAMPLES,
+    WELL_KNOWN_PII_OBJECTS,
+    Dimension,
+    Evidence,
+    Finding,
+    JsonValue,
+    Severity,
+    Status,
+    check,
+    field_of,
+    objects_with_pii,
+)
 
 PERMISSIONS = "access.object_permissions"
-SAMPLES = "data.samples"
-WELL_KNOWN_PII_OBJECTS = ("Account", "Case", "Contact", "Lead", "User")
 
 
 @check(
@@ -13,7 +23,7 @@ WELL_KNOWN_PII_OBJECTS = ("Account", "Case", "Contact", "Lead", "User")
     dimension=Dimension.ACCESS_CONTROL,
     severity=Severity.CRITICAL,
     requires=(PERMISSIONS,),
-    optional=(SAMPLES,),
+    optional=(DATA_SAMPLES,),
     rationale=(
         "Guest users of public sites and forms need no login, so anything they can read is readable by the whole "
         "internet; misconfigured guest access is a recurring cause of CRM data leaks."
@@ -63,13 +73,7 @@ def guest_pii_access(evidence: Evidence) -> list[Finding]:
 
 
 def _pii_objects(evidence: Evidence) -> tuple[set[str], str]:
-    if not evidence.has(SAMPLES):
+    detected = objects_with_pii(evidence)
+    if detected is None:
         return set(WELL_KNOWN_PII_OBJECTS), "assumed for well-known objects: data.samples was not collected"
-    objects: set[str] = set()
-    for sample in evidence.records(SAMPLES):
-        detections = sample.get("detections") or {}
-        if not isinstance(detections, dict):
-            raise EvidenceError(f"{SAMPLES}: detections should be an object")
-        if any(isinstance(count, int) and count > 0 for count in detections.values()):
-            objects.add(field_of(sample, "object", str, key=SAMPLES))
-    return objects, "detected in data.samples"
+    return detected, "detected in data.samples"

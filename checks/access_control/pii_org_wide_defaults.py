@@ -2,11 +2,21 @@
 
 import re
 
-from crmsec.plugin import Dimension, Evidence, EvidenceError, Finding, JsonValue, Severity, Status, check, field_of
+from crmsec.plugin import (
+    DATA_SAMPLES,
+    WELL_KNOWN_PII_OBJECTS,
+    Dimension,
+    Evidence,
+    EvidenceError,
+    Finding,
+    JsonValue,
+    Severity,
+    Status,
+    check,
+    objects_with_pii,
+)
 
 DEFAULTS = "access.org_defaults"
-SAMPLES = "data.samples"
-WELL_KNOWN_PII_OBJECTS = ("Account", "Case", "Contact", "Lead", "User")
 # Normalized values per docs/evidence.md, plus the platform spellings a connector might pass through.
 LEVELS = {
     "private": "private",
@@ -27,7 +37,7 @@ STATUS_OF_LEVEL = {"private": Status.PASS, "read": Status.WARN, "read_write": St
     dimension=Dimension.ACCESS_CONTROL,
     severity=Severity.HIGH,
     requires=(DEFAULTS,),
-    optional=(SAMPLES,),
+    optional=(DATA_SAMPLES,),
     rationale=(
         "The org-wide default is the baseline every internal user gets on records they do not own; public "
         "read/write on contacts or leads hands every employee every customer's personal data."
@@ -74,13 +84,7 @@ def pii_org_wide_defaults(evidence: Evidence) -> list[Finding]:
 
 
 def _pii_objects(evidence: Evidence) -> tuple[set[str], str]:
-    if not evidence.has(SAMPLES):
+    detected = objects_with_pii(evidence)
+    if detected is None:
         return set(WELL_KNOWN_PII_OBJECTS), "assumed: data.samples was not collected"
-    objects: set[str] = set()
-    for sample in evidence.records(SAMPLES):
-        detections = sample.get("detections") or {}
-        if not isinstance(detections, dict):
-            raise EvidenceError(f"{SAMPLES}: detections should be an object")
-        if any(isinstance(count, int) and count > 0 for count in detections.values()):
-            objects.add(field_of(sample, "object", str, key=SAMPLES))
-    return objects, "detected in data.samples"
+    return detected, "detected in data.samples"

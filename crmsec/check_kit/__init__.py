@@ -3,7 +3,8 @@
 Re-exported by `crmsec.plugin`; check authors import from there. Everything here is a pure function of an
 `Evidence` view; the calling check must declare the keys it reads.
 
-- `pii_inventory`: which fields hold personal data (`schema_fields`, `pii_fields`).
+- `pii_inventory`: which fields and objects hold personal data (`schema_fields`, `pii_fields`,
+  `objects_with_pii`).
 - `tls_scan`: the reachable TLS scan, its `scanned_certificate`, `protocol_accepted`, and `protocol_refused`
   (a "TLS 1.0 is refused" body).
 - `identity`: `admin_profiles`.
@@ -23,7 +24,15 @@ from crmsec.check_kit.metrics import (
     requirement_verdicts,
     requirements_met,
 )
-from crmsec.check_kit.pii_inventory import DATA_SAMPLES, PII_CATEGORIES, SCHEMA_OBJECTS, pii_fields, schema_fields
+from crmsec.check_kit.pii_inventory import (
+    DATA_SAMPLES,
+    PII_CATEGORIES,
+    SCHEMA_OBJECTS,
+    WELL_KNOWN_PII_OBJECTS,
+    objects_with_pii,
+    pii_fields,
+    schema_fields,
+)
 from crmsec.check_kit.settings import boolean_setting, setting_enabled
 from crmsec.check_kit.tls_scan import (
     TLS_SCAN,
@@ -40,11 +49,13 @@ __all__ = [
     "PII_CATEGORIES",
     "SCHEMA_OBJECTS",
     "TLS_SCAN",
+    "WELL_KNOWN_PII_OBJECTS",
     "Limits",
     "admin_profiles",
     "boolean_setting",
     "metric_threshold",
     "metric_value",
+    "objects_with_pii",
     "pii_fields",
     "protocol_accepted",
     "protocol_refused",

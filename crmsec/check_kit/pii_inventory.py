@@ -100,3 +100,23 @@ def pii_fields(evidence: Evidence, categories: list[str]) -> dict[str, list[str]
     return {
         name: sorted(seen & scope, key=PII_CATEGORIES.index) for name, seen in sorted(found.items()) if seen & scope
     }
+
+
+WELL_KNOWN_PII_OBJECTS: tuple[str, ...] = ("Account", "Case", "Contact", "Lead", "User")
+"""Objects assumed to hold personal data when no values were sampled (the check must say it assumed)."""
+
+
+def objects_with_pii(evidence: Evidence) -> set[str] | None:
+    """The objects in whose sampled values the connector detected personal data, or None when data.samples
+    was not collected (the check then assumes WELL_KNOWN_PII_OBJECTS and says so). The check must declare
+    data.samples (usually as optional)."""
+    if not evidence.has(DATA_SAMPLES):
+        return None
+    objects: set[str] = set()
+    for sample in evidence.records(DATA_SAMPLES):
+        detections = sample.get("detections") or {}
+        if not isinstance(detections, dict):
+            raise EvidenceError(f"{DATA_SAMPLES}: detections should be an object")
+        if any(isinstance(count, int) and count > 0 for count in detections.values()):
+            objects.add(field_of(sample, "object", str, key=DATA_SAMPLES))
+    return objects

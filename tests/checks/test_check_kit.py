@@ -8,15 +8,18 @@ import pytest
 
 from crmsec.errors import EvidenceError
 from crmsec.plugin import (
+    DATA_SAMPLES,
     IDENTITY_PROFILES,
     METRICS_COMPUTED,
     TLS_SCAN,
+    WELL_KNOWN_PII_OBJECTS,
     Evidence,
     Limits,
     Status,
     admin_profiles,
     metric_threshold,
     metric_value,
+    objects_with_pii,
     protocol_refused,
     requirements_met,
     scanned_certificate,
@@ -181,3 +184,20 @@ def test_requirements_met_judges_only_its_priority() -> None:
     assert (should.resource, should.status) == ("R3", Status.WARN)
     [none] = requirements_met(evidence, "could", unmet=Status.WARN)
     assert (none.status, none.message) == (Status.NOT_APPLICABLE, "requirements.yaml lists no could-have requirement.")
+
+
+def samples(*rows: object) -> Evidence:
+    return Evidence({DATA_SAMPLES: list(rows)}, [DATA_SAMPLES])
+
+
+def test_objects_with_pii() -> None:
+    assert objects_with_pii(Evidence({}, [DATA_SAMPLES])) is None
+    found = samples(
+        {"object": "Contact", "field": "Email", "detections": {"email": 3}},
+        {"object": "Account", "field": "Name", "detections": {"email": 0}},
+        {"object": "Lead", "field": "Notes", "detections": None},
+    )
+    assert objects_with_pii(found) == {"Contact"}
+    with pytest.raises(EvidenceError, match="detections should be an object"):
+        objects_with_pii(samples({"object": "Contact", "detections": [1]}))
+    assert "Contact" in WELL_KNOWN_PII_OBJECTS
