@@ -17,7 +17,7 @@ $(STAMP): pyproject.toml | $(BIN)/python
 install: $(STAMP)
 
 demo: $(STAMP)
-	$(BIN)/crmsec demo
+	$(BIN)/crmsec demo --no-plugins
 
 lint: $(STAMP)
 	$(BIN)/ruff check crmsec checks tests bench examples

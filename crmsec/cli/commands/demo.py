@@ -56,6 +56,7 @@ def _remove_old_key(out_dir: Path, *, quiet: bool) -> None:
 @click.option("--profile", default="baseline", show_default=True, help="Built-in profile name or YAML file.")
 @click.option("--format", "formats", default=None, help="Formats to render (default: all but pdf).")
 @click.option("--quiet", "-q", is_flag=True, help="Print only errors.")
+@click.option("--no-plugins", is_flag=True, help="Run built-in checks only (skip entry-point packs).")
 @click.option(
     "--key-dir",
     type=click.Path(file_okay=False, path_type=Path),
@@ -71,6 +72,7 @@ def command(
     formats: str | None,
     quiet: bool,
     key_dir: Path | None,
+    no_plugins: bool,
     show_identities: bool,
 ) -> int:
     """Run the demo."""
@@ -86,7 +88,13 @@ def command(
     generate_keypair(key, passphrase=None, force=True)
     _remove_old_key(out_dir, quiet=quiet)
     settings = RunSettings(
-        profile=profile, out_dir=out_dir, inputs=_demo_inputs(), formats=formats, sign_key=key, quiet=quiet
+        profile=profile,
+        out_dir=out_dir,
+        inputs=_demo_inputs(),
+        formats=formats,
+        sign_key=key,
+        quiet=quiet,
+        no_plugins=no_plugins,
     )
     evaluate_and_write(snapshot, settings, collect_seconds=seconds)
     if not quiet:
