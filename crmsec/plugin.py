@@ -16,29 +16,31 @@ from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import TypeAlias
 
-from crmsec.check_kit import (
-    DATA_SAMPLES,
-    IDENTITY_PROFILES,
+from crmsec.check_kit.identity import IDENTITY_PROFILES, admin_profiles
+from crmsec.check_kit.metrics import (
     METRICS_COMPUTED,
-    PII_CATEGORIES,
-    SCHEMA_OBJECTS,
-    TLS_SCAN,
-    WELL_KNOWN_PII_OBJECTS,
     Limits,
-    admin_profiles,
-    boolean_setting,
     metric_threshold,
     metric_value,
+    requirement_verdicts,
+    requirements_met,
+)
+from crmsec.check_kit.pii_inventory import (
+    DATA_SAMPLES,
+    PII_CATEGORIES,
+    SCHEMA_OBJECTS,
+    WELL_KNOWN_PII_OBJECTS,
     objects_with_pii,
     pii_fields,
+    schema_fields,
+)
+from crmsec.check_kit.settings import boolean_setting, setting_enabled
+from crmsec.check_kit.tls_scan import (
+    TLS_SCAN,
     protocol_accepted,
     protocol_refused,
     reachable_tls_scan,
-    requirement_verdicts,
-    requirements_met,
     scanned_certificate,
-    schema_fields,
-    setting_enabled,
 )
 from crmsec.errors import EvidenceError, Reason
 from crmsec.evidence_view import Evidence, field_of
