@@ -245,6 +245,8 @@ def context(report: Report, previous: Report | None = None) -> dict[str, Any]:
         "scores": {
             "overall_text": number_text(report.scores.overall),
             "grade": report.scores.grade,
+            # the letter alone fits the gauge; a longer grade (a coverage caveat) is printed beneath it
+            "grade_letter": report.scores.grade.split(" ", 1)[0],
             "pass_mark": number_text(report.scores.pass_mark),
             "passed": report.scores.passed,
             "capped_by": list(report.scores.grade_capped_by),

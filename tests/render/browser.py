@@ -168,22 +168,25 @@ class Page:
         self.close()
 
 
-def take_screenshots(report_html: Path, out: Path) -> list[Path]:
-    """The docs' screenshots of a rendered report: its top, a failing check, the evaluation section."""
+def take_screenshots(report_html: Path, out: Path, *, check_id: str = "CRM-AUTH-003") -> list[Path]:
+    """The docs' screenshots of a rendered report: its top, one failing check (with its notes, controls and
+    references unfolded) and the evaluation section, each 1280 x 900 px."""
     out.mkdir(parents=True, exist_ok=True)
+    row = f"#check-{check_id}"
     shots = [
         (out / "report-top.png", None),
-        (out / "report-failing-check.png", "#findings tr.check-row[data-status='FAIL']"),
+        (out / "report-failing-check.png", row),
         (out / "report-evaluation.png", "#evaluation"),
     ]
     with Page(width=1280, height=900) as page:
         page.open(report_html)
+        page.evaluate(f"document.querySelector({json.dumps(row + ' details.about')}).open = true")
         for path, selector in shots:
             page.screenshot(path, selector=selector, height=900)
     return [path for path, _ in shots]
 
 
 if __name__ == "__main__":
-    # python tests/render/browser.py crmsec-demo/report.html docs/screenshots
-    for written in take_screenshots(Path(sys.argv[1]), Path(sys.argv[2])):
+    # python tests/render/browser.py crmsec-demo/report.html docs/screenshots [CHECK-ID]
+    for written in take_screenshots(Path(sys.argv[1]), Path(sys.argv[2]), *sys.argv[3:4]):
         print(written)

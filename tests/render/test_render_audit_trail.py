@@ -17,7 +17,7 @@ def test_an_older_report_says_unknown_and_not_recorded(rich_report: Report) -> N
     assert trail.evidence_file_sha256 == view.NOT_RECORDED
     page = render(rich_report, "html").decode("utf-8")
     assert f'<dt>Evidence SHA-256 of the file</dt><dd class="mono">{view.NOT_RECORDED}</dd>' in page
-    assert f"<code>{view.VERIFY_COMMAND}</code>" in page
+    assert f'<code class="command">{view.VERIFY_COMMAND}</code>' in page
 
 
 def test_org_and_both_hashes_are_shown(rich_report: Report) -> None:
