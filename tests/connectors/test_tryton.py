@@ -312,11 +312,31 @@ def _config(tmp_path: Path, text: str) -> server.ServerConfig:
     return server.load_config(path)
 
 
-def test_a_second_factor_that_can_be_skipped_does_not_enforce_mfa(tmp_path: Path) -> None:
-    skippable = _config(tmp_path, "[session]\nauthentications = password+sms?ip_address\n")
-    either = _config(tmp_path, "[session]\nauthentications = password+totp,password\n")
-    assert server.mfa(skippable)["enforced_for_all"] is False
-    assert server.mfa(either)["enforced_for_all"] is False
+@pytest.mark.parametrize(
+    ("session", "enforced"),
+    [
+        ("authentications = password+sms", True),
+        ("authentications = password+totp,password", False),
+        ("authentications = password+sms?device_cookie", False),
+        ("authentications = password+sms?ip_address\nauthentication_ip_network = 127.0.0.1/32,10.1.2.0/24", True),
+        ("authentications = password+sms?ip_address\nauthentication_ip_network = 10.0.0.0/8", False),
+        ("authentications = password+sms?ip_address\nauthentication_ip_network = 2001:db8::/48", False),
+        ("authentications = password", False),
+    ],
+)
+def test_mfa_counts_only_second_factors_that_cannot_be_skipped_widely(
+    tmp_path: Path, session: str, enforced: bool
+) -> None:
+    value = server.mfa(_config(tmp_path, f"[session]\n{session}\n"))
+    assert value["enforced_for_all"] is enforced
+
+
+def test_an_exempt_network_that_is_no_network_is_an_input_error(tmp_path: Path) -> None:
+    config = _config(
+        tmp_path, "[session]\nauthentications = password+sms?ip_address\nauthentication_ip_network = lan\n"
+    )
+    with pytest.raises(InputError, match="authentication_ip_network"):
+        server.mfa(config)
 
 
 def test_defaults_of_trytond_apply_to_settings_the_file_leaves_out(tmp_path: Path) -> None:

@@ -28,6 +28,7 @@ is Secure, HttpOnly and SameSite=Strict (`protocols/wrappers.py`).
 from __future__ import annotations
 
 import configparser
+import ipaddress
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -177,16 +178,44 @@ def session_settings(
 def mfa(config: ServerConfig) -> dict[str, JsonValue]:
     """`auth.mfa` from `[session] authentications`: enforced when every alternative adds a second factor.
 
-    An alternative is `method+method...`; a factor with options (`sms?ip_address`) may be skipped, so it does
-    not count as enforced.
+    An alternative is `method+method...` (`trytond/res/user.py` get_login). A factor with options may be
+    skipped: `?device_cookie` skips it on any remembered device, so it does not count; `?ip_address` skips it
+    only for sign-ins from `[session] authentication_ip_network`, so it counts when each of those networks
+    is narrow (at most 256 IPv4 addresses or one IPv6 /64), like a short list of office or scanner hosts.
     """
     raw = config.text("session", "authentications")
     if raw is None:
         return {"enforced_for_all": None, "enforced_for_admins": None, "enforcement": None, "methods": None,
-                "source": config.source}  # fmt: skip
+                "exempt_networks": None, "source": config.source}  # fmt: skip
     alternatives = [entry.strip() for entry in raw.split(",") if entry.strip()]
+    networks = _exempt_networks(config)
+    narrow = all(_narrow(network) for network in networks)
     enforced = bool(alternatives) and all(
-        any(step in SECOND_FACTORS for step in alternative.split("+")[1:]) for alternative in alternatives
+        any(_enforces(step, narrow_exemptions=narrow) for step in alternative.split("+")[1:])
+        for alternative in alternatives
     )
     return {"enforced_for_all": enforced, "enforced_for_admins": enforced, "enforcement": "org" if enforced else None,
-            "methods": alternatives, "source": config.source}  # fmt: skip
+            "methods": [*alternatives], "exempt_networks": [str(network) for network in networks],
+            "source": config.source}  # fmt: skip
+
+
+def _enforces(step: str, *, narrow_exemptions: bool) -> bool:
+    method, _, options = step.partition("?")
+    if method.strip() not in SECOND_FACTORS:
+        return False
+    skips = {option.strip() for option in options.split(":") if option.strip()}
+    return not skips or (skips == {"ip_address"} and narrow_exemptions)
+
+
+def _exempt_networks(config: ServerConfig) -> list[ipaddress.IPv4Network | ipaddress.IPv6Network]:
+    raw = config.text("session", "authentication_ip_network") or ""
+    try:
+        return [ipaddress.ip_network(entry.strip(), strict=False) for entry in raw.split(",") if entry.strip()]
+    except ValueError as error:
+        raise InputError(
+            f"config file {config.source_name}: [session] authentication_ip_network is not a list of networks"
+        ) from error
+
+
+def _narrow(network: ipaddress.IPv4Network | ipaddress.IPv6Network) -> bool:
+    return network.num_addresses <= 256 if network.version == 4 else network.prefixlen >= 64
