@@ -132,7 +132,7 @@ def run_fleet_scan(arguments: dict[str, Any], settings: RunSettings) -> int:
     def observe(outcome: runner.TargetOutcome, done: int, total: int) -> None:
         if quiet:
             return
-        state = {0: "passed", 1: "gate failed"}.get(outcome.exit_code, "not scanned")
+        state = {0: "scanned", 1: "scanned, gate failed"}.get(outcome.exit_code, "not scanned")
         detail = f": {console.field(outcome.error)}" if outcome.error else ""
         console.err(
             f"  [{done}/{total}] {console.field(outcome.name)}: {state} ({outcome.requests_sent} requests){detail}"

@@ -109,7 +109,8 @@ def preflight(targets: Sequence[PlannedTarget]) -> dict[str, Target]:
     built: dict[str, Target] = {}
     for planned in targets:
         variable = planned.credentials_env or DEFAULT_TOKEN_ENV
-        if planned.credentials_file is None and secret_from_environment(variable) is None:
+        sends_credentials = getattr(load_connector(planned.platform), "sends_credentials", True)
+        if sends_credentials and planned.credentials_file is None and secret_from_environment(variable) is None:
             raise InputError(
                 f"target {planned.name}: credentials: variable {variable} is not set",
                 hint="export the variable (the secret never goes in the targets file) or use credentials.file",
@@ -153,11 +154,17 @@ async def run_fleet(
     done = 0
     outcomes: list[TargetOutcome] = []
 
+    escaped: list[CrmsecError] = []
+
     async def one(planned: PlannedTarget) -> None:
         nonlocal done
-        async with slots:
-            outcome = await _scan(planned, built[planned.name], out_dir / planned.name, evaluate, evaluation,
-                                  shard=shard, identities=identities)  # fmt: skip
+        try:
+            async with slots:
+                outcome = await _scan(planned, built[planned.name], out_dir / planned.name, evaluate, evaluation,
+                                      shard=shard, identities=identities)  # fmt: skip
+        except CrmsecError as error:  # the record itself could not be written: stop, naming the file
+            escaped.append(error)
+            return
         outcomes.append(outcome)
         done += 1
         if observe is not None:
@@ -166,6 +173,8 @@ async def run_fleet(
     async with anyio.create_task_group() as group:
         for planned in targets:
             group.start_soon(one, planned)
+    if escaped:
+        raise escaped[0]
     return sorted(outcomes, key=lambda outcome: outcome.name)
 
 
@@ -182,9 +191,9 @@ async def _scan(
     started = utc_now()
     clock = time.perf_counter()
     budget = RequestBudget(planned.max_requests)
-    folder.mkdir(parents=True, exist_ok=True)
-    _remove_own_files(folder)
     try:
+        folder.mkdir(parents=True, exist_ok=True)
+        _remove_own_files(folder)
         async with budget.attach(make_client(target)) as client:
             snapshot = await engine.collect(target, client=client, identities=identities)
 

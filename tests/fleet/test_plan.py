@@ -137,3 +137,19 @@ def test_plan_shows_shards_and_credentials_without_secrets(
     assert sorted(row["shard"] for row in rows.values()) == ["0/2", "1/2"]
     code, _, stderr = run(capsys, "fleet", "plan", path, "--require-credentials")
     assert code == 2 and "acme-sandbox" in stderr
+
+
+def test_preflight_needs_credentials_only_for_platforms_that_send_them(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from crmsec.errors import InputError
+    from crmsec.fleet.runner import preflight
+
+    monkeypatch.delenv("CRMSEC_TOKEN", raising=False)
+    plan = load_plan(write(tmp_path, "version: 1\ntargets: [{name: site, platform: web, url: 'https://crm.example'}, "
+                                     "{name: org, url: 'https://org.example'}]\n"))  # fmt: skip
+    site, org = plan.targets[1], plan.targets[0]
+    assert (site.name, org.name) == ("site", "org")
+    assert preflight([site])["site"].secret is None
+    with pytest.raises(InputError, match="target org: credentials: variable CRMSEC_TOKEN is not set"):
+        preflight([site, org])
