@@ -31,6 +31,7 @@ PERMISSION_FIELDS = (
 )
 ADMIN_PERMISSIONS = frozenset(PERMISSION_FIELDS) - {"PermissionsApiUserOnly", "PermissionsForceTwoFactor"}
 SHARED_OBJECTS = ("Account", "Contact", "Lead", "Opportunity", "Case")
+ADMIN_PROFILE_NAMES = {"en": "System Administrator", "de": "Systemadministrator"}
 ROLES = ("CEO", "VP Sales", "Sales Manager", "Sales Rep", "Support Agent", "Marketing")
 
 
@@ -53,7 +54,8 @@ def build_profiles(posture: Posture) -> list[Record]:
     # A hardened org keeps encryption keys away from the all-powerful admin profile (separation of duties).
     admin = ADMIN_PERMISSIONS - ({"PermissionsManageEncryptionKeys"} if posture.name == "hardened" else set())
     return [
-        _profile(0, "System Administrator", "Standard", admin, mfa=posture.mfa_org_required),
+        # Standard profile names are translated in other languages (the metadata full name stays `Admin`).
+        _profile(0, ADMIN_PROFILE_NAMES[posture.locale], "Standard", admin, mfa=posture.mfa_org_required),
         _profile(1, "Standard User", "Standard", standard | {"PermissionsExportReport"}, mfa=False),
         _profile(2, "Marketing User", "Standard", standard, mfa=False),
         _profile(3, "Read Only", "Standard", frozenset(), mfa=False),
@@ -62,6 +64,8 @@ def build_profiles(posture: Posture) -> list[Record]:
         ),
         _profile(5, "Site Guest User", "Guest", frozenset(), mfa=False),
         _profile(6, "Customer Community User", "CspLitePortal", frozenset(), mfa=False),
+        # A custom admin profile nobody holds yet: its metadata full name is URL-encoded (`Sales Ops%3A Admin`).
+        _profile(7, "Sales Ops: Admin", "Standard", admin, mfa=posture.mfa_org_required),
     ]
 
 

@@ -1,25 +1,40 @@
-"""The lab's Metadata API: SOAP `readMetadata` for SecuritySettings, ConnectedApp and Profile.
+"""The lab's Metadata API: SOAP `listMetadata` and `readMetadata`.
 
 Only what the connector reads: SecuritySettings (trusted IP ranges, password policies, session settings),
-connected-app OAuth scopes and policies, and profile login IP ranges. The request is read with regular
-expressions (the lab only needs the type, the full names and the session id), never with an XML parser.
+connected-app OAuth scopes and policies, and profile login IP ranges. As in a real org, full names are not
+derivable from labels: connected apps have API names unlike their labels, standard profiles have fixed API
+names (`Admin`) while `Profile.Name` is translated (`Systemadministrator` in German), and a custom profile's
+full name is URL-encoded (`Sales Ops%3A Admin`). `listMetadata` gives each component's full name with its record id.
+The request is read with regular expressions (the lab only needs the operation, the types, the full names
+and the session id), never with an XML parser.
 """
 
 from __future__ import annotations
 
 import re
+from datetime import datetime, timedelta
 from xml.sax.saxutils import escape
 
+from crmsec.lab.identity import record_id
 from crmsec.lab.scenarios import Posture
 from crmsec.lab.setup import APPS
 
 METADATA_NS = "http://soap.sforce.com/2006/04/metadata"
-STANDARD_PROFILE_NAMES = {
-    "System Administrator": "Admin",
-    "Standard User": "Standard",
-    "Read Only": "ReadOnly",
-    "Marketing User": "MarketingProfile",
-}
+APP_NAMES = dict(zip(APPS, ("DataLoaderSync", "MC_Connector", "Reporting_DWH"), strict=True))
+"""Connected app label (`ConnectedApplication.Name`) -> metadata full name."""
+PROFILE_NAMES = (
+    "Admin",
+    "Standard",
+    "MarketingProfile",
+    "ReadOnly",
+    "Integration User",
+    "Site Guest User",
+    "Customer Community User",
+    "Sales Ops%3A Admin",
+)
+"""Metadata full name of the lab's profile `i` (`crmsec.lab.identity.build_profiles`, Id `00eLb...i`)."""
+ADMIN_PROFILES = frozenset({"Admin", "Sales Ops%3A Admin"})
+_SERVED = ("ConnectedApp", "Profile")
 _TYPE = re.compile(r"<(?:\w+:)?type>\s*([A-Za-z]+)\s*</(?:\w+:)?type>")
 _FULL_NAME = re.compile(r"<(?:\w+:)?fullNames>\s*([^<]+?)\s*</(?:\w+:)?fullNames>")
 _SESSION = re.compile(r"<(?:\w+:)?sessionId>\s*([^<]+?)\s*</(?:\w+:)?sessionId>")
@@ -121,19 +136,20 @@ def _security(posture: Posture) -> str:
 
 
 def _connected_app(posture: Posture, full_name: str) -> str:
-    if full_name not in {app_name(app) for app in APPS}:
+    label = next((label for label, name in APP_NAMES.items() if name == full_name), None)
+    if label is None:
         return "<records/>"
     scopes = "".join(_element("scopes", scope) for scope in posture.app_scopes)
     policy = _element("ipRelaxation", posture.ip_relaxation) + _element("refreshTokenPolicy", posture.refresh_policy)
     return (
-        f'<records xsi:type="ConnectedApp">{_element("fullName", full_name)}'
+        f'<records xsi:type="ConnectedApp">{_element("fullName", full_name)}{_element("label", label)}'
         f"<oauthConfig>{scopes}</oauthConfig><oauthPolicy>{policy}</oauthPolicy></records>"
     )
 
 
 def _profile(posture: Posture, full_name: str) -> str:
     ranges = ""
-    if full_name == "Admin":
+    if full_name in ADMIN_PROFILES:
         ranges = "".join(
             f"<loginIpRanges>{_element('endAddress', end)}{_element('startAddress', start)}</loginIpRanges>"
             for start, end in posture.admin_profile_ip_ranges
@@ -141,9 +157,56 @@ def _profile(posture: Posture, full_name: str) -> str:
     return f'<records xsi:type="Profile">{_element("fullName", full_name)}{ranges}</records>'
 
 
-def app_name(label: str) -> str:
-    """The metadata full name of a connected app (its name with non-word characters as underscores)."""
-    return re.sub(r"\W+", "_", label).strip("_")
+def _components(kind: str) -> list[tuple[str, str, str]]:
+    """(full name, record id, file name) of every component of `kind` the lab org has."""
+    if kind == "ConnectedApp":
+        return [
+            (name, record_id("0H4", i), f"connectedApps/{name}.connectedApp")
+            for i, name in enumerate(APP_NAMES.values())
+        ]
+    if kind == "Profile":
+        return [(name, record_id("00e", i), f"profiles/{name}.profile") for i, name in enumerate(PROFILE_NAMES)]
+    return []
+
+
+def list_metadata(kinds: list[str], *, now: datetime) -> tuple[int, str]:
+    """(HTTP status, SOAP body) for one listMetadata call: FileProperties per component (at most 3 queries)."""
+    if not kinds or len(kinds) > 3:
+        return 500, fault("INVALID_TYPE", "listMetadata takes one to three queries")
+    unknown = [kind for kind in kinds if kind not in _SERVED]
+    if unknown:
+        return 500, fault("INVALID_TYPE", f"the lab does not serve metadata type {unknown[0]}")
+    created = (now - timedelta(days=400)).strftime("%Y-%m-%dT%H:%M:%S.000Z")
+    results = "".join(
+        "<result>"
+        + _elements(
+            {
+                "createdById": "005Lb0000000000000",
+                "createdByName": "Lab Admin",
+                "createdDate": created,
+                "fileName": file_name,
+                "fullName": full_name,
+                "id": component_id,
+                "lastModifiedById": "005Lb0000000000000",
+                "lastModifiedByName": "Lab Admin",
+                "lastModifiedDate": created,
+                "manageableState": "unmanaged",
+                "type": kind,
+            }
+        )
+        + "</result>"
+        for kind in kinds
+        for full_name, component_id, file_name in _components(kind)
+    )
+    return 200, envelope(f"<listMetadataResponse>{results}</listMetadataResponse>")
+
+
+def respond(posture: Posture, body: str, *, now: datetime) -> tuple[int, str]:
+    """(HTTP status, SOAP body) for one Metadata API call (listMetadata or readMetadata)."""
+    if re.search(r"<(?:\w+:)?listMetadata\b", body):
+        return list_metadata(_TYPE.findall(body), now=now)
+    kind, names, _session = parse_request(body)
+    return read_metadata(posture, kind, names)
 
 
 def read_metadata(posture: Posture, kind: str | None, full_names: list[str]) -> tuple[int, str]:

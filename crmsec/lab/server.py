@@ -310,7 +310,7 @@ class LabHandler(BaseHTTPRequestHandler):
         )
 
     def _soap(self, body: bytes) -> None:
-        kind, names, session = metadata.parse_request(body.decode("utf-8", "replace"))
+        session = metadata.parse_request(body.decode("utf-8", "replace"))[2]
         if not self.state.accept(session):
             status, text = 500, metadata.fault("INVALID_SESSION_ID", "Invalid Session ID found in SessionHeader")
         else:
@@ -318,7 +318,9 @@ class LabHandler(BaseHTTPRequestHandler):
             fault = self._api_fault("POST", body)
             if fault in ("server_error", "unavailable", "rate_limited"):
                 return self._fault(fault)
-            status, text = metadata.read_metadata(self.state.org.posture, kind, names)
+            status, text = metadata.respond(
+                self.state.org.posture, body.decode("utf-8", "replace"), now=self.state.org.now
+            )
             return self._send(status, text.encode("utf-8"), "text/xml; charset=utf-8", count=False, fault=fault)
         self._send(status, text.encode("utf-8"), "text/xml; charset=utf-8", count=False)
 

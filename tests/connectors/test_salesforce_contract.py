@@ -36,6 +36,7 @@ SOAP_FIXTURES = {
     "SecuritySettings": "metadata/readMetadata_SecuritySettings.xml",
     "ConnectedApp": "metadata/readMetadata_ConnectedApp.xml",
 }
+LIST_FIXTURES = {"ConnectedApp": "metadata/listMetadata_ConnectedApp.xml"}
 
 
 def fixture_bytes(name: str) -> bytes:
@@ -79,7 +80,8 @@ def reference_org(overrides: Overrides | None = None) -> Callable[[httpx.Request
         path = request.url.path
         if path.startswith("/services/Soap/m/"):
             kind = re.search(rb"<met:type>(\w+)</met:type>", request.content)
-            name = SOAP_FIXTURES.get(kind.group(1).decode() if kind else "")
+            listing = b"<met:listMetadata>" in request.content
+            name = (LIST_FIXTURES if listing else SOAP_FIXTURES).get(kind.group(1).decode() if kind else "")
             content = body(name) if name else EMPTY_SOAP
             status = 500 if b"<soapenv:Fault>" in content else 200  # the Metadata API sends faults with HTTP 500
             return httpx.Response(status, content=content, headers=headers)
@@ -181,6 +183,7 @@ def test_refresh_token_policies_carry_their_unit(items: dict[str, Any]) -> None:
     assert (billing["ip_relaxed"], mobile["ip_relaxed"]) == (False, True)
     assert billing["scopes"] == ["Api", "RefreshToken"]
     assert (billing["admin_approved_only"], mobile["admin_approved_only"]) == (True, False)
+    assert (billing["kind"], billing["api_name"], billing["note"]) == ("connected_app", "Billing_Sync", None)
 
 
 def test_health_check_takes_the_current_row_and_a_decimal_score(items: dict[str, Any]) -> None:

@@ -38,3 +38,22 @@ def test_unknown_or_missing_actions_are_not_security_events() -> None:
     assert not platform.is_security_action("changedValidationFormula")
     assert platform.is_security_action("PermSetGroupAssign")
     assert platform.is_security_action("changedprofileforuserstdtocust")
+
+
+def test_connected_app_metadata_is_joined_by_record_id_not_a_name_derived_from_the_label() -> None:
+    apps = [{"Id": "0H4XX0000000001AAA", "Name": "Data Loader Sync", "OptionsAllowAdminApprovedUsersOnly": True}]
+    listed = [{"fullName": "DataLoaderSync", "id": "0H4XX0000000001", "type": "ConnectedApp"}]
+    records = [{"fullName": "DataLoaderSync", "label": "Datenlader", "oauthConfig": {"scopes": "Api"}}]
+    [app] = platform.connected_apps(apps, (listed, records))
+    assert (app["api_name"], app["scopes"], app["note"]) == ("DataLoaderSync", ["Api"], None)
+    [unmatched] = platform.connected_apps(apps, ([], records))
+    assert unmatched["scopes"] is None and unmatched["note"].startswith("no ConnectedApp metadata matched")
+
+
+def test_record_ids_compare_in_their_15_and_18_character_forms_only() -> None:
+    from crmsec.connectors.salesforce.metadata import same_id
+
+    assert same_id("0H4XX0000000001", "0H4XX0000000001AAA")
+    assert same_id("0H4XX0000000001AAA", "0H4XX0000000001AAA")
+    assert not same_id("0H4XX0000000001AAA", "0H4XX0000000001AAB")  # two records: the checksum differs
+    assert not same_id(None, "0H4XX0000000001AAA")

@@ -83,6 +83,12 @@ def test_hardened_and_misconfigured_differ_where_they_should(snapshots: dict[str
     assert _value(bad, "audit.settings")["event_monitoring"]["enabled"] is False
     assert _value(hardened, "backup.status")["source"] == "unknown"  # no backup API: manual evidence
     bad_apps = _value(bad, "integrations.connected_apps")
+    assert all(
+        app["note"] is None and app["api_name"] for app in bad_apps + _value(hardened, "integrations.connected_apps")
+    )
+    # Metadata names come from listMetadata: a custom profile's URL-encoded full name is found, not guessed.
+    admin_profiles = {p["name"]: p for p in _value(hardened, "identity.profiles") if p["is_admin"]}
+    assert admin_profiles["Sales Ops: Admin"]["login_ip_ranges"] == [{"start": "10.20.0.0", "end": "10.20.255.255"}]
     assert all("Full" in app["scopes"] and app["refresh_token_policy"] == "infinite" for app in bad_apps)
     guest_rows = [row for row in _value(bad, "access.object_permissions") if row["user_type"] == "guest"]
     assert any(row["object"] == "Contact" and row["read"] for row in guest_rows)

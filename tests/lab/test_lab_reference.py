@@ -27,7 +27,7 @@ from crmsec.connectors.salesforce.identity import user_query
 from crmsec.errors import InputError
 from crmsec.evidence import EvidenceSnapshot
 from crmsec.lab import Lab, LabConfig, start_lab
-from crmsec.lab.setup import APPS
+from crmsec.lab.metadata import APP_NAMES
 from crmsec.target import Secret, Target
 
 pytestmark = pytest.mark.integration
@@ -175,7 +175,7 @@ def test_security_settings_metadata_has_the_reference_shape(lab: Lab, client: ht
 
 
 def test_connected_app_metadata_uses_only_reference_elements(lab: Lab, client: httpx.Client) -> None:
-    names = [app.replace(" ", "_") for app in APPS]
+    names = list(APP_NAMES.values())  # the API names listMetadata gives; labels would not find them
     response = client.post(
         f"/services/Soap/m/{VERSION.removeprefix('v')}",
         content=envelope(lab.token, "ConnectedApp", names),
@@ -186,6 +186,30 @@ def test_connected_app_metadata_uses_only_reference_elements(lab: Lab, client: h
     actual = xml_shape(response.content)
     assert {path: kind for path, kind in actual.items() if expected.get(path) != kind} == {}
     assert "records/oauthPolicy/refreshTokenPolicy" in actual
+
+
+def _soap(client: httpx.Client, body: bytes) -> httpx.Response:
+    response = client.post(
+        f"/services/Soap/m/{VERSION.removeprefix('v')}",
+        content=body,
+        headers={"Content-Type": "text/xml; charset=UTF-8", "SOAPAction": '""'},
+    )
+    assert response.status_code == 200, response.text
+    return response
+
+
+def _list_envelope(session: str, kinds: list[str]) -> bytes:
+    queries = "".join(f"<met:queries><met:type>{kind}</met:type></met:queries>" for kind in kinds)
+    return envelope(session, "", []).replace(
+        b"<met:readMetadata><met:type></met:type></met:readMetadata>",
+        f"<met:listMetadata>{queries}<met:asOfVersion>62.0</met:asOfVersion></met:listMetadata>".encode(),
+    )
+
+
+def test_list_metadata_has_the_reference_shape(lab: Lab, client: httpx.Client) -> None:
+    under = "{http://soap.sforce.com/2006/04/metadata}result"
+    actual = xml_shape(_soap(client, _list_envelope(lab.token, ["ConnectedApp"])).content, under)
+    assert actual == xml_shape((FIXTURES / "metadata/listMetadata_ConnectedApp.xml").read_bytes(), under)
 
 
 def test_composite_and_soap_fault_envelopes_have_the_reference_shape(client: httpx.Client) -> None:
@@ -206,6 +230,10 @@ def test_composite_and_soap_fault_envelopes_have_the_reference_shape(client: htt
     assert xml_shape(fault.content, fault_element) == xml_shape(reference_fault, fault_element)
 
 
+TIMED_CHECKS = ("CRM-STAB-001",)
+"""Checks that judge measured time (API latency): two scans on a busy machine may differ there in any language."""
+
+
 async def _collect(config: LabConfig) -> EvidenceSnapshot:
     with start_lab(config) as running:
         target = Target(
@@ -224,7 +252,8 @@ def _statuses(snapshot: EvidenceSnapshot) -> dict[str, Counter[str]]:
     report = engine.evaluate(prepared, load_profile("baseline"), load_catalogue(plugins=False), options)
     statuses: dict[str, Counter[str]] = {}
     for finding in report.findings:
-        statuses.setdefault(finding.check_id, Counter())[finding.status.value] += 1
+        if finding.check_id not in TIMED_CHECKS:
+            statuses.setdefault(finding.check_id, Counter())[finding.status.value] += 1
     return statuses
 
 
@@ -237,7 +266,11 @@ def test_a_german_org_scans_exactly_like_an_english_one(scenario: str) -> None:
     labels = {risk["setting"] for risk in german.items["platform.health_check"].value["risks"]}
     assert "Minimale Kennwortlänge" in labels, "the German variant must really serve German labels"
     english_statuses, german_statuses = _statuses(english), _statuses(german)
-    assert german_statuses == english_statuses
+    assert german_statuses == english_statuses, {
+        check: (english_statuses.get(check), german_statuses.get(check))
+        for check in set(english_statuses) | set(german_statuses)
+        if english_statuses.get(check) != german_statuses.get(check)
+    }
     trail = german.items["audit.settings"].value["audit_log"]  # type: ignore[index]
     assert trail == english.items["audit.settings"].value["audit_log"]  # type: ignore[index]
     assert trail["recent_security_events"] > 0  # counted by Action, never by the translated Section

@@ -17,7 +17,7 @@ from collections.abc import Awaitable, Callable
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
-from urllib.parse import quote, urlencode, urlsplit
+from urllib.parse import quote, unquote, urlencode, urlsplit
 
 import httpx
 
@@ -363,23 +363,30 @@ class _Collection:
     async def _security(self) -> list[dict[str, Any]]:
         return await metadata.read_metadata(self.api, "SecuritySettings", ["Security"])
 
-    async def _app_metadata(self) -> list[dict[str, Any]]:
-        apps = await self.need("apps")
-        names = [metadata.app_full_name(str(app.get("Name"))) for app in apps]
-        return await metadata.read_metadata(self.api, "ConnectedApp", names) if names else []
+    async def _app_metadata(self) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
+        """ConnectedApp metadata under the full names listMetadata returns (never derived from an app's label)."""
+        listed = await metadata.list_metadata(self.api, ["ConnectedApp"])
+        names = sorted({str(entry["fullName"]) for entry in listed if entry.get("fullName")})
+        return listed, (await metadata.read_metadata(self.api, "ConnectedApp", names) if names else [])
 
     async def _profile_metadata(self) -> tuple[dict[str, str], list[dict[str, Any]]]:
         """Profile metadata for the admin profiles (login IP ranges matter most there)."""
         profiles, permission_sets = await self.need("profiles"), await self.need("permission_sets")
         model = identity.PermissionModel.build(permission_sets, [])
-        admin_names = sorted(
-            {
-                str(entry["profile"])
-                for entry in model.sets.values()
-                if entry["owned_by_profile"] and identity.ADMIN_PERMISSIONS.intersection(entry["permissions"])
-            }
-            & {str(profile.get("Name")) for profile in profiles}
-        )
-        names = {metadata.profile_full_name(name): name for name in admin_names}
-        records = await metadata.read_metadata(self.api, "Profile", list(names)) if names else []
-        return names, records
+        admin_ids = [
+            profile_id
+            for profile_id, set_id in model.profile_set.items()
+            if identity.ADMIN_PERMISSIONS.intersection(model.sets[set_id]["permissions"])
+        ]
+        labels = {str(profile.get("Id")): str(profile.get("Name")) for profile in profiles}
+        if not admin_ids:
+            return {}, []
+        # Full names come from listMetadata (matched on the profile's Id): standard profiles have fixed API
+        # names (`Admin`), custom ones are URL-encoded, and Profile.Name is translated in other languages.
+        names: dict[str, str] = {}
+        for entry in await metadata.list_metadata(self.api, ["Profile"]):
+            match = next((pid for pid in admin_ids if metadata.same_id(entry.get("id"), pid)), None)
+            if match is not None and entry.get("fullName"):
+                names[str(entry["fullName"])] = labels.get(match, str(entry["fullName"]))
+        records = await metadata.read_metadata(self.api, "Profile", sorted(names)) if names else []
+        return names | {unquote(full_name): label for full_name, label in names.items()}, records

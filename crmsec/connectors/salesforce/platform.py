@@ -3,13 +3,13 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from datetime import datetime
 from typing import Any
 
 from crmsec.connectors.bottlecrm.facts import UNKNOWN_SOURCE, DeploymentFacts
 from crmsec.connectors.bottlecrm.facts import backup_status as facts_backup_status
-from crmsec.connectors.salesforce.metadata import app_full_name, as_list
+from crmsec.connectors.salesforce.metadata import as_list, same_id
 from crmsec.connectors.salesforce.values import days_between, iso, parse_time, to_bool, to_int
 
 EDITION_SUFFIX = " Edition"
@@ -78,34 +78,58 @@ def refresh_policy(value: Any) -> tuple[str | None, int | float | None]:
     return "expiring", int(days) if float(days).is_integer() else round(days, 3)
 
 
+def _app_metadata(
+    app: Mapping[str, Any], listed: Sequence[Mapping[str, Any]], by_full_name: Mapping[str, Mapping[str, Any]]
+) -> Mapping[str, Any] | None:
+    """The ConnectedApp record of a ConnectedApplication row: through the listed component whose `id` is the
+    row's Id, else the record whose `label` is the row's Name; never a full name derived from the label."""
+    for entry in listed:
+        if same_id(entry.get("id"), app.get("Id")):
+            found = by_full_name.get(str(entry.get("fullName")))
+            if found is not None:
+                return found
+    return next((record for record in by_full_name.values() if record.get("label") == app.get("Name")), None)
+
+
 def connected_apps(
-    apps: Iterable[Mapping[str, Any]], metadata: Iterable[Mapping[str, Any]] | None
+    apps: Iterable[Mapping[str, Any]], metadata: tuple[list[dict[str, Any]], list[dict[str, Any]]] | None
 ) -> list[dict[str, Any]]:
-    """`integrations.connected_apps`: ConnectedApplication rows joined with their ConnectedApp metadata.
+    """`integrations.connected_apps` (`kind: connected_app`): ConnectedApplication rows joined with their
+    ConnectedApp metadata (`metadata`: listMetadata entries and readMetadata records; None when unreadable).
 
     The refresh-token policy and its validity come from the metadata's `oauthPolicy.refreshTokenPolicy`,
     which carries the unit; `ConnectedApplication.RefreshTokenValidityPeriod` has no unit and is not used.
+    An app without matching metadata keeps `null` policies and a `note` saying so (manual review).
     """
-    by_name = {str(record.get("fullName")): record for record in metadata or ()}
+    listed, records = metadata if metadata is not None else ([], [])
+    by_full_name = {str(record.get("fullName")): record for record in records}
     result = []
     for app in apps:
         name = str(app.get("Name"))
-        meta = by_name.get(app_full_name(name))
+        meta = _app_metadata(app, listed, by_full_name)
         config = meta.get("oauthConfig") if meta else None
         policy = meta.get("oauthPolicy") if meta else None
         scopes = sorted(str(scope) for scope in as_list(config.get("scopes"))) if isinstance(config, Mapping) else None
         refresh = policy.get("refreshTokenPolicy") if isinstance(policy, Mapping) else None
         relax = policy.get("ipRelaxation") if isinstance(policy, Mapping) else None
         refresh_kind, validity = refresh_policy(refresh) if refresh else (None, None)
+        note = None
+        if metadata is None:
+            note = "the ConnectedApp metadata could not be read"
+        elif meta is None:
+            note = "no ConnectedApp metadata matched this app (by record id or label)"
         result.append(
             {
                 "name": name,
+                "kind": "connected_app",
+                "api_name": str(meta.get("fullName")) if meta else None,
                 "scopes": scopes,
                 "refresh_token_policy": refresh_kind,
                 "refresh_token_validity_days": validity,
                 "admin_approved_only": to_bool(app.get("OptionsAllowAdminApprovedUsersOnly")),
                 "ip_relaxed": None if relax is None else str(relax) != "ENFORCE",
                 "created_at": iso(app.get("CreatedDate")),
+                "note": note,
             }
         )
     return sorted(result, key=lambda entry: entry["name"])
