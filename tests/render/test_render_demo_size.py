@@ -1,5 +1,6 @@
 """The demo report stays a size a person can read: its HTML page height at 1280 px and its PDF page count,
-measured in real headless Chromium (Debian's chromium at /usr/bin/chromium, as `.ci/run` installs it).
+and its gate says what every other surface says, measured in real headless Chromium (Debian's chromium at
+/usr/bin/chromium, as `.ci/run` installs it).
 
 Before the findings were grouped by check, the demo's 950 findings made a page about 142,000 px tall and a
 1,504-page PDF.
@@ -16,6 +17,7 @@ from browser import CHROMIUM, Page
 from crmsec.cli import main
 from crmsec.render import to_pdf
 from crmsec.report.model import Report, load_report
+from crmsec.report.verdict import gate_wording_of
 
 pytestmark = [
     pytest.mark.slow,
@@ -54,10 +56,13 @@ def test_html_page_height_is_bounded(demo: Path, report: Report) -> None:
         height = page.height()
         rows = page.evaluate("document.querySelectorAll('tr.check-row').length")
         shown = page.evaluate("document.getElementById('finding-count').textContent")
+        gate = page.evaluate("document.querySelector('#summary p.big').textContent")
     checks = len({finding.check_id for finding in report.findings})
     assert rows == checks
     assert shown == f"{checks} of {checks} checks shown"
     assert 5_000 < height < MAX_HEIGHT_PX, height
+    # the gate reads as everywhere else (the demo sets none: never a green "Passed")
+    assert gate == gate_wording_of(report.gate) == "No gate set"
 
 
 def test_pdf_page_count_is_bounded(report: Report) -> None:
