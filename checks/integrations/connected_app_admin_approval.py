@@ -1,6 +1,6 @@
 """CRM-INT-003: only admin-approved users may authorise connected apps."""
 
-from crmsec.plugin import Dimension, Evidence, EvidenceError, Finding, Severity, Status, check, field_of
+from crmsec.plugin import Dimension, Evidence, EvidenceError, Finding, JsonValue, Severity, Status, check, field_of
 
 KEY = "integrations.connected_apps"
 
@@ -41,11 +41,17 @@ def connected_app_admin_approval(evidence: Evidence) -> list[Finding]:
         elif approved is False:
             status, message = Status.FAIL, f"Any user may authorise {name}."
         elif approved is None:
-            status, message = Status.MANUAL, f"The platform does not say who may authorise {name}."
+            status, message = Status.MANUAL, f"The platform does not say who may authorise {name}{_reason(app)}"
         else:
             raise EvidenceError(f"{KEY}: {name} has an admin_approved_only that is not a boolean")
         findings.append(Finding(status, resource=name, message=message, details={"admin_approved_only": approved}))
     if not findings:
-        message = "No connected app is configured."
+        message = "No connected app or external client app is configured."
         return [Finding(Status.NOT_APPLICABLE, resource="organization", message=message)]
     return findings
+
+
+def _reason(app: dict[str, JsonValue]) -> str:
+    """ ": <why the platform could not tell>." from the entry's `note`, or "." without one."""
+    note = app.get("note")
+    return f": {note}." if isinstance(note, str) and note else "."

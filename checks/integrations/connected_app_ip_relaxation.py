@@ -1,6 +1,6 @@
 """CRM-INT-004: connected apps do not bypass the org's IP restrictions."""
 
-from crmsec.plugin import Dimension, Evidence, EvidenceError, Finding, Severity, Status, check, field_of
+from crmsec.plugin import Dimension, Evidence, EvidenceError, Finding, JsonValue, Severity, Status, check, field_of
 
 KEY = "integrations.connected_apps"
 
@@ -41,11 +41,20 @@ def connected_app_ip_relaxation(evidence: Evidence) -> list[Finding]:
         elif relaxed is True:
             status, message = Status.FAIL, f"{name} relaxes IP restrictions; its tokens work from any address."
         elif relaxed is None:
-            status, message = Status.MANUAL, f"The platform does not say whether {name} relaxes IP restrictions."
+            status, message = (
+                Status.MANUAL,
+                f"The platform does not say whether {name} relaxes IP restrictions{_reason(app)}",
+            )
         else:
             raise EvidenceError(f"{KEY}: {name} has an ip_relaxed that is not a boolean")
         findings.append(Finding(status, resource=name, message=message, details={"ip_relaxed": relaxed}))
     if not findings:
-        message = "No connected app is configured."
+        message = "No connected app or external client app is configured."
         return [Finding(Status.NOT_APPLICABLE, resource="organization", message=message)]
     return findings
+
+
+def _reason(app: dict[str, JsonValue]) -> str:
+    """ ": <why the platform could not tell>." from the entry's `note`, or "." without one."""
+    note = app.get("note")
+    return f": {note}." if isinstance(note, str) and note else "."

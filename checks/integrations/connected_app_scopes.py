@@ -44,7 +44,7 @@ def connected_app_scopes(
     """One finding per app: FAIL for a risky scope, WARN for a risky combination, PASS otherwise."""
     apps = evidence.records(KEY)
     if not apps:
-        message = "No connected app is configured."
+        message = "No connected app or external client app is configured."
         return [Finding(Status.NOT_APPLICABLE, resource="organization", message=message)]
     return [_judge(app, risky_scopes, risky_scope_combinations) for app in apps]
 
@@ -56,6 +56,9 @@ def _normal(scope: str) -> str:
 
 def _judge(app: dict[str, JsonValue], risky: list[str], combinations: list[list[str]]) -> Finding:
     name = field_of(app, "name", str, key=KEY)
+    if app.get("scopes") is None:
+        message = f"The platform does not say which OAuth scopes {name} holds{_reason(app)}"
+        return Finding(Status.MANUAL, resource=name, message=message, details={"scopes": None})
     scopes = field_of(app, "scopes", list, key=KEY)
     if not all(isinstance(scope, str) for scope in scopes):
         raise EvidenceError(f"{KEY}: {name} has scopes that are not text")
@@ -72,3 +75,9 @@ def _judge(app: dict[str, JsonValue], risky: list[str], combinations: list[list[
         return Finding(Status.WARN, resource=name, message=message, details=details)
     message = f"Connected app {name} holds no risky scope ({', '.join(sorted(scopes)) or 'none'})."
     return Finding(Status.PASS, resource=name, message=message, details=details)
+
+
+def _reason(app: dict[str, JsonValue]) -> str:
+    """ ": <why the platform could not tell>." from the entry's `note`, or "." without one."""
+    note = app.get("note")
+    return f": {note}." if isinstance(note, str) and note else "."

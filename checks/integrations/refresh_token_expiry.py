@@ -35,7 +35,7 @@ def refresh_token_expiry(evidence: Evidence, *, max_refresh_token_days: int) -> 
     """One finding per app: FAIL for "infinite", WARN for a validity over the limit, MANUAL when unknown."""
     apps = evidence.records(KEY)
     if not apps:
-        message = "No connected app is configured."
+        message = "No connected app or external client app is configured."
         return [Finding(Status.NOT_APPLICABLE, resource="organization", message=message)]
     return [_judge(app, max_refresh_token_days) for app in apps]
 
@@ -56,7 +56,16 @@ def _judge(app: dict[str, JsonValue], limit: int) -> Finding:
     elif policy == "expiring":
         status, message = Status.PASS, f"Refresh tokens of {name} expire (validity not reported)."
     elif policy is None:
-        status, message = Status.MANUAL, f"The platform does not say whether refresh tokens of {name} expire."
+        status, message = (
+            Status.MANUAL,
+            f"The platform does not say whether refresh tokens of {name} expire{_reason(app)}",
+        )
     else:
         raise EvidenceError(f"{KEY}: {name} has an unknown refresh_token_policy {policy!r}")
     return Finding(status, resource=name, message=message, details=details)
+
+
+def _reason(app: dict[str, JsonValue]) -> str:
+    """ ": <why the platform could not tell>." from the entry's `note`, or "." without one."""
+    note = app.get("note")
+    return f": {note}." if isinstance(note, str) and note else "."

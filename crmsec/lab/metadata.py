@@ -1,10 +1,11 @@
 """The lab's Metadata API: SOAP `listMetadata` and `readMetadata`.
 
 Only what the connector reads: SecuritySettings (trusted IP ranges, password policies, session settings),
-connected-app OAuth scopes and policies, and profile login IP ranges. As in a real org, full names are not
-derivable from labels: connected apps have API names unlike their labels, standard profiles have fixed API
-names (`Admin`) while `Profile.Name` is translated (`Systemadministrator` in German), and a custom profile's
-full name is URL-encoded (`Sales Ops%3A Admin`). `listMetadata` gives each component's full name with its record id.
+connected-app OAuth scopes and policies, profile login IP ranges, and external client apps with their OAuth
+settings and policies. As in a real org, full names are not derivable from labels: connected apps and
+external client apps have API names unlike their labels, standard profiles have fixed API names (`Admin`)
+while `Profile.Name` is translated (`Systemadministrator` in German), and a custom profile's full name is
+URL-encoded (`Sales Ops%3A Admin`). `listMetadata` gives each component's full name with its record id.
 The request is read with regular expressions (the lab only needs the operation, the types, the full names
 and the session id), never with an XML parser.
 """
@@ -34,7 +35,11 @@ PROFILE_NAMES = (
 )
 """Metadata full name of the lab's profile `i` (`crmsec.lab.identity.build_profiles`, Id `00eLb...i`)."""
 ADMIN_PROFILES = frozenset({"Admin", "Sales Ops%3A Admin"})
-_SERVED = ("ConnectedApp", "Profile")
+EXTERNAL_APPS = (("Billing_Portal_ECA", "Billing Portal"), ("PartnerSync", "Partner Sync"))
+"""External client apps: (full name, label)."""
+_REFRESH = re.compile(r"(specific_lifetime|specific_inactivity):(\d+):(HOURS|DAYS|MONTHS)")
+_SERVED = ("ConnectedApp", "Profile", "ExternalClientApplication", "ExtlClntAppOauthSettings",
+           "ExtlClntAppOauthConfigurablePolicies")  # fmt: skip
 _TYPE = re.compile(r"<(?:\w+:)?type>\s*([A-Za-z]+)\s*</(?:\w+:)?type>")
 _FULL_NAME = re.compile(r"<(?:\w+:)?fullNames>\s*([^<]+?)\s*</(?:\w+:)?fullNames>")
 _SESSION = re.compile(r"<(?:\w+:)?sessionId>\s*([^<]+?)\s*</(?:\w+:)?sessionId>")
@@ -147,6 +152,45 @@ def _connected_app(posture: Posture, full_name: str) -> str:
     )
 
 
+def _refresh_policy(posture: Posture) -> dict[str, object]:
+    """The scenario's refresh-token policy in ExtlClntAppOauthConfigurablePolicies terms."""
+    match = _REFRESH.fullmatch(posture.refresh_policy)
+    if match is None:
+        return {"refreshTokenPolicyType": "Zero" if posture.refresh_policy == "zero" else "Infinite"}
+    kind = "SpecificLifetime" if match.group(1) == "specific_lifetime" else "SpecificInactivity"
+    return {
+        "refreshTokenPolicyType": kind,
+        "refreshTokenValidityPeriod": int(match.group(2)),
+        "refreshTokenValidityUnit": match.group(3).capitalize(),
+    }
+
+
+def _external(posture: Posture, kind: str, full_name: str) -> str:
+    """An external client app component (the app, its OAuth settings or its OAuth policies), or an empty record."""
+    for app, label in EXTERNAL_APPS:
+        fields: dict[str, object]
+        if kind == "ExternalClientApplication" and full_name == app:
+            fields = {"contactEmail": "it@acme-lab.example.test", "distributionState": "Local", "isProtected": False,
+                      "label": label}  # fmt: skip
+        elif kind == "ExtlClntAppOauthSettings" and full_name == f"{app}_oauth":
+            fields = {"commaSeparatedOauthScopes": ",".join(posture.app_scopes), "externalClientApplication": app,
+                      "label": f"{app}_oauth"}  # fmt: skip
+        elif kind == "ExtlClntAppOauthConfigurablePolicies" and full_name == f"{app}_oauthPlcy":
+            fields = {
+                "externalClientApplication": app,
+                "ipRelaxationPolicyType": "Enforce" if posture.ip_relaxation == "ENFORCE" else "Bypass",
+                "label": f"{app}_oauthPlcy",
+                "permittedUsersPolicyType": "AdminApprovedPreAuthorized"
+                if posture.admin_approved_only
+                else "AllSelfAuthorized",
+                **_refresh_policy(posture),
+            }
+        else:
+            continue
+        return f'<records xsi:type="{kind}">{_element("fullName", full_name)}{_elements(fields)}</records>'
+    return "<records/>"
+
+
 def _profile(posture: Posture, full_name: str) -> str:
     ranges = ""
     if full_name in ADMIN_PROFILES:
@@ -166,7 +210,19 @@ def _components(kind: str) -> list[tuple[str, str, str]]:
         ]
     if kind == "Profile":
         return [(name, record_id("00e", i), f"profiles/{name}.profile") for i, name in enumerate(PROFILE_NAMES)]
-    return []
+    folders = {
+        "ExternalClientApplication": ("", "externalClientApps", "eca"),
+        "ExtlClntAppOauthSettings": ("_oauth", "extlClntAppOauthSettings", "ecaOauth"),
+        "ExtlClntAppOauthConfigurablePolicies": ("_oauthPlcy", "extlClntAppOauthPolicies", "ecaOauthPlcy"),
+    }
+    if kind not in folders:
+        return []
+    suffix, folder, extension = folders[kind]
+    prefix = {"ExternalClientApplication": "0xI", "ExtlClntAppOauthSettings": "0xJ"}.get(kind, "0xK")
+    return [
+        (f"{app}{suffix}", record_id(prefix, i), f"{folder}/{app}{suffix}.{extension}")
+        for i, (app, _label) in enumerate(EXTERNAL_APPS)
+    ]
 
 
 def list_metadata(kinds: list[str], *, now: datetime) -> tuple[int, str]:
@@ -221,6 +277,8 @@ def read_metadata(posture: Posture, kind: str | None, full_names: list[str]) -> 
         records = [_connected_app(posture, name) for name in full_names]
     elif kind == "Profile":
         records = [_profile(posture, name) for name in full_names]
+    elif kind in _SERVED:
+        records = [_external(posture, kind, name) for name in full_names]
     else:
         return 500, fault("INVALID_TYPE", f"the lab does not serve metadata type {kind}")
     return 200, envelope(f"<readMetadataResponse><result>{''.join(records)}</result></readMetadataResponse>")

@@ -35,8 +35,15 @@ EMPTY_PAGE = {"totalSize": 0, "done": True, "records": []}
 SOAP_FIXTURES = {
     "SecuritySettings": "metadata/readMetadata_SecuritySettings.xml",
     "ConnectedApp": "metadata/readMetadata_ConnectedApp.xml",
+    "ExternalClientApplication": "metadata/readMetadata_ExternalClientApplication.xml",
+    "ExtlClntAppOauthSettings": "metadata/readMetadata_ExtlClntAppOauthSettings.xml",
+    "ExtlClntAppOauthConfigurablePolicies": "metadata/readMetadata_ExtlClntAppOauthConfigurablePolicies.xml",
 }
-LIST_FIXTURES = {"ConnectedApp": "metadata/listMetadata_ConnectedApp.xml"}
+LIST_FIXTURES = {
+    "ConnectedApp": "metadata/listMetadata_ConnectedApp.xml",
+    "ExternalClientApplication": "metadata/listMetadata_ExternalClientApps.xml",
+}
+"""listMetadata answers by the first queried type (the connector lists the three external client app types at once)."""
 
 
 def fixture_bytes(name: str) -> bytes:
@@ -184,6 +191,35 @@ def test_refresh_token_policies_carry_their_unit(items: dict[str, Any]) -> None:
     assert billing["scopes"] == ["Api", "RefreshToken"]
     assert (billing["admin_approved_only"], mobile["admin_approved_only"]) == (True, False)
     assert (billing["kind"], billing["api_name"], billing["note"]) == ("connected_app", "Billing_Sync", None)
+
+
+def test_external_client_apps_are_integrations_with_their_oauth_policies(items: dict[str, Any]) -> None:
+    apps = {app["name"]: app for app in value(items, "integrations.connected_apps")}
+    portal, legacy = apps["Partner Portal"], apps["Legacy Import"]
+    assert (portal["kind"], portal["api_name"]) == ("external_client_app", "Partner_Portal")
+    assert portal["scopes"] == ["Api", "RefreshToken"]
+    assert (portal["refresh_token_policy"], portal["refresh_token_validity_days"]) == ("expiring", 62)
+    assert (portal["admin_approved_only"], portal["ip_relaxed"], portal["note"]) == (True, True, None)
+    # No policies component names this app: its policies stay unknown, with the reason, never a default.
+    assert legacy["scopes"] == ["Api", "Full"]
+    assert (legacy["refresh_token_policy"], legacy["admin_approved_only"], legacy["ip_relaxed"]) == (None, None, None)
+    assert legacy["note"] == "no ExtlClntAppOauthConfigurablePolicies component names this app"
+
+
+@pytest.mark.anyio
+async def test_unreadable_external_client_app_policies_keep_the_fault_as_the_reason() -> None:
+    fault = fixture_bytes("metadata/fault_INSUFFICIENT_ACCESS.xml")
+    items = await collect({"metadata/readMetadata_ExtlClntAppOauthConfigurablePolicies.xml": fault})
+    portal = {app["name"]: app for app in value(items, "integrations.connected_apps")}["Partner Portal"]
+    assert portal["refresh_token_policy"] is None and portal["ip_relaxed"] is None
+    assert portal["note"].startswith("ExtlClntAppOauthConfigurablePolicies could not be read (permission_denied")
+
+
+@pytest.mark.anyio
+async def test_a_failed_listing_of_external_client_apps_makes_the_key_an_error() -> None:
+    fault = fixture_bytes("metadata/fault_INSUFFICIENT_ACCESS.xml")
+    items = await collect({"metadata/listMetadata_ExternalClientApps.xml": fault})
+    assert items["integrations.connected_apps"].error.reason is Reason.PERMISSION_DENIED
 
 
 def test_health_check_takes_the_current_row_and_a_decimal_score(items: dict[str, Any]) -> None:

@@ -83,6 +83,7 @@ def test_hardened_and_misconfigured_differ_where_they_should(snapshots: dict[str
     assert _value(bad, "audit.settings")["event_monitoring"]["enabled"] is False
     assert _value(hardened, "backup.status")["source"] == "unknown"  # no backup API: manual evidence
     bad_apps = _value(bad, "integrations.connected_apps")
+    assert {app["kind"] for app in bad_apps} == {"connected_app", "external_client_app"}
     assert all(
         app["note"] is None and app["api_name"] for app in bad_apps + _value(hardened, "integrations.connected_apps")
     )

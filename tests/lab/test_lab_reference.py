@@ -10,6 +10,7 @@ would decide differently, so every check must decide exactly as on the English o
 from __future__ import annotations
 
 import json
+import re
 import ssl
 from collections import Counter
 from collections.abc import Iterator
@@ -22,6 +23,7 @@ import httpx
 import pytest
 
 from crmsec import engine
+from crmsec.connectors.salesforce import external_apps
 from crmsec.connectors.salesforce.connector import QUERIES, TOOLING
 from crmsec.connectors.salesforce.identity import user_query
 from crmsec.errors import InputError
@@ -206,10 +208,26 @@ def _list_envelope(session: str, kinds: list[str]) -> bytes:
     )
 
 
-def test_list_metadata_has_the_reference_shape(lab: Lab, client: httpx.Client) -> None:
+@pytest.mark.parametrize(
+    ("kinds", "fixture"),
+    [
+        (["ConnectedApp"], "listMetadata_ConnectedApp.xml"),
+        (list(external_apps.KINDS), "listMetadata_ExternalClientApps.xml"),
+    ],
+)
+def test_list_metadata_has_the_reference_shape(lab: Lab, client: httpx.Client, kinds: list[str], fixture: str) -> None:
     under = "{http://soap.sforce.com/2006/04/metadata}result"
-    actual = xml_shape(_soap(client, _list_envelope(lab.token, ["ConnectedApp"])).content, under)
-    assert actual == xml_shape((FIXTURES / "metadata/listMetadata_ConnectedApp.xml").read_bytes(), under)
+    actual = xml_shape(_soap(client, _list_envelope(lab.token, kinds)).content, under)
+    assert actual == xml_shape((FIXTURES / "metadata" / fixture).read_bytes(), under)
+
+
+@pytest.mark.parametrize("kind", external_apps.KINDS)
+def test_external_client_app_metadata_uses_only_reference_elements(lab: Lab, client: httpx.Client, kind: str) -> None:
+    listed = _soap(client, _list_envelope(lab.token, [kind])).text
+    names = re.findall(r"<fullName>([^<]+)</fullName>", listed)
+    actual = xml_shape(_soap(client, envelope(lab.token, kind, names)).content)
+    expected = xml_shape((FIXTURES / "metadata" / f"readMetadata_{kind}.xml").read_bytes())
+    assert names and actual and {path: kind for path, kind in actual.items() if expected.get(path) != kind} == {}
 
 
 def test_composite_and_soap_fault_envelopes_have_the_reference_shape(client: httpx.Client) -> None:

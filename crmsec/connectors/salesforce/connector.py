@@ -25,7 +25,7 @@ from crmsec.connectors.auth import auth_for
 from crmsec.connectors.base import Recorder
 from crmsec.connectors.bottlecrm.facts import load_facts
 from crmsec.connectors.http import ApiStats, Sleeper
-from crmsec.connectors.salesforce import data, identity, metadata, platform
+from crmsec.connectors.salesforce import data, external_apps, identity, metadata, platform
 from crmsec.connectors.salesforce.api import DEFAULT_API_VERSION, Budget, SalesforceApi, subrequest_error
 from crmsec.connectors.salesforce.evidence import EvidenceBuilder
 from crmsec.connectors.tls import record_tls_scan
@@ -185,6 +185,7 @@ class _Collection:
                 "adoption": self._adoption,
                 "security": self._security,
                 "app_metadata": self._app_metadata,
+                "external_apps": lambda: external_apps.fetch(self.api),
                 "profile_metadata": self._profile_metadata,
                 "samples": self._samples,
                 "backup": self._backup,

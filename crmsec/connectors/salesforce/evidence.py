@@ -15,7 +15,7 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from crmsec.connectors.base import Recorder
-from crmsec.connectors.salesforce import data, identity, platform, settings
+from crmsec.connectors.salesforce import data, external_apps, identity, platform, settings
 from crmsec.connectors.salesforce.values import nested, parse_time
 from crmsec.errors import ConnectorError, Reason
 
@@ -233,7 +233,10 @@ class EvidenceBuilder:
         return {"org": org, "profiles": profiles}
 
     def connected_apps(self) -> list[dict[str, Any]]:
-        return platform.connected_apps(self.need("apps"), self.optional("app_metadata"))
+        """Connected apps, then external client apps (their listing failing for any reason but the org not
+        having them makes the key an error: which apps exist would be unknown)."""
+        connected = platform.connected_apps(self.need("apps"), self.optional("app_metadata"))
+        return connected + external_apps.entries(self.need("external_apps"))
 
     def _describes(self) -> dict[str, dict[str, Any]]:
         """The describes of the objects the org has; a describe that failed for another reason raises."""
