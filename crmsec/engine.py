@@ -41,6 +41,7 @@ from crmsec.registry import Catalogue, PackInfo
 from crmsec.report.build import BuildInputs, GateOptions, build_report, fingerprint
 from crmsec.report.model import EvidenceRef, FindingRecord, Report
 from crmsec.scoring import score, summarize_waivers, waiver_for
+from crmsec.spelling import ID_CUTOFF, did_you_mean
 from crmsec.target import Target
 
 DEFAULT_CHECK_TIMEOUT = 30.0
@@ -351,7 +352,7 @@ def _unused_parameters(profile: Profile, specs: Sequence[CheckSpec]) -> list[str
     declared = {name for spec in specs for name in spec.params}
     selected = {spec.id for spec in specs}
     problems = [
-        f"profile {profile.name}: parameter {name} is used by no selected check"
+        f"profile {profile.name}: parameter {name} is used by no selected check{did_you_mean(name, declared)}"
         for name in sorted(profile.parameters)
         if name not in declared
     ]
@@ -362,6 +363,7 @@ def _unused_parameters(profile: Profile, specs: Sequence[CheckSpec]) -> list[str
     ]
     problems += [
         f"profile {profile.name}: check_parameters names {check_id}, which is not selected"
+        f"{did_you_mean(check_id, selected, cutoff=ID_CUTOFF)}"
         for check_id in sorted(profile.check_parameters)
         if check_id not in selected
     ]

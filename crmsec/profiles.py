@@ -20,6 +20,7 @@ from crmsec.canonical import digest
 from crmsec.errors import ProfileError
 from crmsec.plugin import FAILING_STATUSES, SEVERITY_ORDER, CheckSpec, Dimension, JsonValue, Severity, Status
 from crmsec.safe_yaml import load_yaml_file
+from crmsec.spelling import did_you_mean
 
 DEFAULT_PROFILE = "baseline"
 _MERGED_MAPPINGS = ("parameters", "check_parameters", "select", "gate")
@@ -187,7 +188,9 @@ def _resolve_reference(reference: str, *, relative_to: Path | None) -> Path:
     if candidate.exists():  # a folder, FIFO or device is refused by the reader, naming it
         return candidate
     names = ", ".join(builtins)
-    raise ProfileError(f"profile {reference!r} is neither a built-in profile ({names}) nor a file")
+    raise ProfileError(
+        f"profile {reference!r} is neither a built-in profile ({names}) nor a file{did_you_mean(reference, builtins)}"
+    )
 
 
 def _read_document(path: Path, chain: tuple[Path, ...]) -> tuple[dict[str, Any], tuple[Path, ...]]:

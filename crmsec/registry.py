@@ -25,6 +25,7 @@ from jsonschema.exceptions import best_match
 from crmsec import resources
 from crmsec.errors import InputError, PluginConflictError, PluginError
 from crmsec.plugin import AREA_OF_DIMENSION, CheckSpec, spec_of
+from crmsec.spelling import ID_CUTOFF, did_you_mean
 from crmsec.yaml_checks import load_yaml_check
 
 BUILTIN_PREFIX = "CRM-"
@@ -65,7 +66,10 @@ class Catalogue:
         try:
             return self.checks[check_id]
         except KeyError:
-            raise InputError(f"no check with id {check_id!r}", hint="`crmsec checks list` shows them") from None
+            suggestion = did_you_mean(check_id, self.checks, cutoff=ID_CUTOFF)
+            raise InputError(
+                f"no check with id {check_id!r}{suggestion}", hint="`crmsec checks list` shows them"
+            ) from None
 
     def add(self, spec: CheckSpec, pack: str) -> None:
         """Add a validated check; a second check with the same id is a conflict."""

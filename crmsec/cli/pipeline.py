@@ -6,7 +6,7 @@ Everything here calls the library; what is printed goes through `console`.
 from __future__ import annotations
 
 import time
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -14,10 +14,11 @@ import anyio
 
 from crmsec import engine
 from crmsec.cli import console
+from crmsec.cli.diagnose import TOKENLESS_AUTH, explain_collection_failure
 from crmsec.cli.options import ExitCode
 from crmsec.cli.summary import print_summary
 from crmsec.connectors import load_connector
-from crmsec.errors import InputError
+from crmsec.errors import ConnectorError, InputError
 from crmsec.evidence import EvidenceSnapshot, save_snapshot
 from crmsec.plugin import FAILING_STATUSES, JsonValue
 from crmsec.profiles import Profile, load_profile, select_checks
@@ -94,6 +95,12 @@ def build_target(
         require_secure_transport(url, platform=platform, allow_insecure_http=allow_insecure_http)
     credentials: dict[str, Secret] = credentials_from_file(credentials_file) if credentials_file else {}
     secret = credentials.get("token") or secret_from_environment(token_env)
+    if secret is None and not credentials and needs_token(platform, options):
+        raise InputError(
+            f"no access token: environment variable {token_env} is not set or empty"
+            + ("" if token_env == DEFAULT_TOKEN_ENV else f" (--token-env {token_env})"),
+            hint=f"export {token_env}=<access token> (never on the command line), or pass --credentials-file",
+        )
     return Target(
         platform=platform,
         url=url,
@@ -102,6 +109,12 @@ def build_target(
         options=options,
         credentials=credentials,
     )
+
+
+def needs_token(platform: str, options: Mapping[str, str]) -> bool:
+    """True when the platform's connector sends credentials with the default (token) auth flow."""
+    sends = bool(getattr(load_connector(platform), "sends_credentials", True))
+    return sends and options.get("auth", "bearer") not in TOKENLESS_AUTH
 
 
 def collect_snapshot(target: Target, *, quiet: bool, show_identities: bool = False) -> tuple[EvidenceSnapshot, float]:
@@ -115,6 +128,9 @@ def collect_snapshot(target: Target, *, quiet: bool, show_identities: bool = Fal
     started = time.perf_counter()
     try:
         snapshot = anyio.run(lambda: engine.collect(target, identities=identities))
+    except ConnectorError as error:
+        error.hint = explain_collection_failure(error, target)
+        raise
     finally:
         progress.close()
     if show_identities and not quiet:

@@ -5,6 +5,7 @@ Report values are CRM data: each goes through `console.field`, so none can print
 
 from __future__ import annotations
 
+import shutil
 from collections.abc import Sequence
 from pathlib import Path
 
@@ -24,6 +25,17 @@ def _bar(score: float | None) -> str:
     return "█" * filled + "░" * (_BAR - filled)
 
 
+FALLBACK_SIZE = (160, 24)
+"""Columns assumed when stdout is not a terminal and COLUMNS is unset (CI logs)."""
+MIN_WIDTH = 40
+
+
+def fit(line: str, width: int) -> str:
+    """The line cut to the terminal width (never under MIN_WIDTH columns), with "…" where it was cut."""
+    width = max(width, MIN_WIDTH)
+    return line if len(line) <= width else line[: width - 1] + "…"
+
+
 def print_summary(report: Report, files: Sequence[Path], *, output_format: str) -> None:
     """Print the summary as text or JSON."""
     scores = report.scores
@@ -40,33 +52,38 @@ def print_summary(report: Report, files: Sequence[Path], *, output_format: str) 
             }
         )
         return
+    width = shutil.get_terminal_size(FALLBACK_SIZE).columns
+
+    def emit(line: str) -> None:
+        console.out(fit(line, width))
+
     target = report.target
-    console.out(
+    emit(
         f"crmsec {field(report.tool_version)}  {field(target['platform'])}  {field(target['url'])}  "
         f"profile {field(report.profile['name'])}"
     )
     shown = "n/a" if scores.overall is None else f"{scores.overall:.2f}"
     verdict = "at or above" if scores.passed else "below"
-    console.out(f"Score {shown}/100  grade {field(scores.grade)}  ({verdict} pass mark {scores.pass_mark:g})")
+    emit(f"Score {shown}/100  grade {field(scores.grade)}  ({verdict} pass mark {scores.pass_mark:g})")
     coverage = report.coverage
-    console.out(f"Coverage: {field(coverage_wording(coverage))}, {field(coverage.get('errored', 0))} errored")
+    emit(f"Coverage: {field(coverage_wording(coverage))}, {field(coverage.get('errored', 0))} errored")
     for dimension in scores.dimensions:
         value = "  n/a" if dimension.score is None else f"{dimension.score:5.1f}"
-        console.out(f"  {field(dimension.dimension):<24} {value}  {_bar(dimension.score)}")
+        emit(f"  {field(dimension.dimension):<24} {value}  {_bar(dimension.score)}")
     failures = top_failures(report)
     if failures:
-        console.out("Top failures:")
+        emit("Top failures:")
         for finding, _ in failures:
-            console.out(
+            emit(
                 f"  {field(finding.severity.upper()):<8} {field(finding.status):<5} {field(finding.check_id)}  "
-                f"{field(finding.resource)}: {field(finding.message)}"[:160]
+                f"{field(finding.resource)}: {field(finding.message)}"
             )
     gate = report.gate
-    console.out(gate_wording_of(gate))
+    console.out(gate_wording_of(gate))  # the verdict and the file path are never cut
     if gate_state(gate) == "unset":
-        console.out("  nothing can fail this run: use --fail-under SCORE, --fail-on SEVERITY or the profile's gate")
+        emit("  nothing can fail this run: set --fail-under, --fail-on or a gate in the profile")
     for reason in list(gate["reasons"])[:10]:
-        console.out(f"  - {field(reason)}")
+        emit(f"  - {field(reason)}")
     main = next((path for path in files if path.suffix == ".html"), files[0] if files else None)
     if main is not None:
         console.out(f"Report: {field(main)}")

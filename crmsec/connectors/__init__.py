@@ -11,6 +11,7 @@ from importlib.metadata import entry_points
 
 from crmsec.connectors.base import Connector
 from crmsec.errors import InputError
+from crmsec.spelling import did_you_mean
 
 PLATFORMS: dict[str, str] = {}
 """Built-in platforms: name -> "module:Class"."""
@@ -39,7 +40,10 @@ def load_connector(platform: str) -> Connector:
     reference = available_platforms().get(platform)
     if reference is None:
         names = ", ".join(available_platforms())
-        raise InputError(f"--platform {platform!r} is unknown (available: {names})")
+        raise InputError(
+            f"--platform {platform!r} is unknown{did_you_mean(platform, available_platforms())}",
+            hint=f"use one of: {names}",
+        )
     module_name, _, attribute = reference.partition(":")
     try:
         module = importlib.import_module(module_name)

@@ -7,7 +7,10 @@ from pathlib import Path
 import click
 
 from crmsec.cli import console
+from crmsec.errors import InputError
+from crmsec.plugin import Dimension
 from crmsec.registry import load_catalogue
+from crmsec.spelling import did_you_mean
 
 
 @click.group(name="checks", help="List and show the checks crmsec knows.")
@@ -22,6 +25,12 @@ def command() -> None:
 @click.option("--dimension", help="Only checks of this dimension.")
 def list_checks(output: str, checks_dir: tuple[Path, ...], no_plugins: bool, dimension: str | None) -> None:
     """List every check with id, severity, dimension and title."""
+    names = [str(known) for known in Dimension]
+    if dimension and dimension not in names:
+        raise InputError(
+            f"--dimension {dimension!r} is not a dimension{did_you_mean(dimension, names)}",
+            hint="use one of: " + ", ".join(names),
+        )
     catalogue = load_catalogue(plugins=not no_plugins, directories=checks_dir)
     specs = sorted(catalogue.checks.values(), key=lambda spec: spec.id)
     if dimension:
