@@ -271,3 +271,26 @@ def test_the_public_api_still_loads_on_first_use() -> None:
     probe = "import crmsec, sys; crmsec.assess; print('crmsec.engine' in sys.modules, crmsec.__version__)"
     result = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, check=True, cwd=ROOT)
     assert result.stdout.split() == ["True", "0.1.0"]
+
+
+def names_from_the_package(path: Path, source: str | None = None) -> list[str]:
+    """Names a module takes from `crmsec` itself that are not submodules (they would load the whole package)."""
+    tree = ast.parse(path.read_text(encoding="utf-8") if source is None else source)
+    return [
+        f"{path.relative_to(ROOT)}:{node.lineno} {alias.name}"
+        for node in ast.walk(tree)
+        if isinstance(node, ast.ImportFrom) and node.level == 0 and node.module == "crmsec"
+        for alias in node.names
+        if not is_module(f"crmsec.{alias.name}")
+    ]
+
+
+def test_nothing_inside_the_package_imports_names_from_crmsec_itself() -> None:
+    paths = [path for path in files("crmsec") if path != ROOT / "crmsec/__init__.py"]
+    assert [line for path in paths for line in names_from_the_package(path)] == []
+
+
+def test_a_name_taken_from_the_package_is_caught() -> None:
+    assert names_from_the_package(PLANTED, "from crmsec import __version__\n") != []
+    assert names_from_the_package(PLANTED, "def f() -> None:\n    from crmsec import assess\n") != []
+    assert names_from_the_package(PLANTED, "from crmsec import resources, version\n") == []

@@ -17,13 +17,14 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from crmsec import __version__, documents
+from crmsec import documents
 from crmsec.canonical import sha256_hex
 from crmsec.errors import InputError, ReportFileError
 from crmsec.files import read_regular
 from crmsec.fleet.runner import FAILED, RECORD_NAME, RECORD_SCHEMA, SCANNED
 from crmsec.plugin import Severity, Status
 from crmsec.report.model import Report, validate_report
+from crmsec.version import __version__
 
 SCHEMA_NAME = "fleet_report"
 SCHEMA_VERSION = "1"
