@@ -110,3 +110,18 @@ def test_evaluate_checks_the_profile_before_reading_evidence(
     code, err = _run(capsys, "evaluate", tmp_path / "missing.json", "--profile", "nope", "--out", tmp_path / "o")
     assert code == 2
     assert "'nope' is neither a built-in profile" in err
+
+
+def test_demo_checks_its_flags_before_starting_the_lab(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from crmsec.cli.commands import demo
+
+    def no_lab(*_: object, **__: object) -> object:
+        raise AssertionError("the lab started")
+
+    monkeypatch.setattr(demo, "start_lab", no_lab)
+    code, err = _run(capsys, "demo", "--out", tmp_path / "d", "--format", "md,docx")
+    assert code == 2 and "unknown report format 'docx'" in err
+    code, err = _run(capsys, "demo", "--out", tmp_path / "d", "--profile", "stict")
+    assert code == 2 and "did you mean strict?" in err

@@ -8,7 +8,7 @@ import click
 
 from crmsec.cli import console
 from crmsec.cli.options import ExitCode, identities_option
-from crmsec.cli.pipeline import RunSettings, collect_snapshot, evaluate_and_write
+from crmsec.cli.pipeline import RunSettings, collect_snapshot, evaluate_and_write, prepare_run
 from crmsec.errors import InputError
 from crmsec.lab import SCENARIOS, LabConfig, start_lab
 from crmsec.signing import generate_keypair, public_key_path
@@ -77,6 +77,8 @@ def command(
 ) -> int:
     """Run the demo."""
     keys = _key_folder(out_dir, key_dir)
+    # a bad --profile or --format (pdf without Chromium included) stops here, before the lab starts
+    prepared = prepare_run(RunSettings(profile=profile, formats=formats, no_plugins=no_plugins))
     with start_lab(LabConfig(scenario=scenario, users=users)) as lab:
         target = Target(platform="salesforce", url=lab.url, secret=Secret(lab.token), ca_bundle=Path(lab.ca_bundle))
         if not quiet:
@@ -96,7 +98,7 @@ def command(
         quiet=quiet,
         no_plugins=no_plugins,
     )
-    evaluate_and_write(snapshot, settings, collect_seconds=seconds)
+    evaluate_and_write(snapshot, settings, collect_seconds=seconds, prepared=prepared)
     if not quiet:
         console.out(
             f"Verify: crmsec verify {out_dir / 'report.dsse.json'} --key {public_key_path(key)} "
