@@ -54,7 +54,7 @@ def test_page_runs_its_script_without_console_errors(tmp_path: Path, page: Path,
     checks = len({finding.check_id for finding in rich_report.findings})
     assert f"{checks} of {checks} checks shown" in dom
     assert '<form id="finding-filters" class="filters" role="search" aria-label="Filter findings">' in dom
-    assert dom.count('aria-label="Sort by') == 6 * dom.count('<table class="sortable findings">')
+    assert dom.count('aria-label="Sort by') == 5 * dom.count('<table class="sortable findings">')
     # the evaluation charts and the recommendation links survive the script (sorting moves rows, never ids)
     assert dom.count('<svg class="measures" role="img"') == 7
     targets = re.findall(r'<a href="#(check-[^"]+)">', dom)
