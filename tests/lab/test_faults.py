@@ -10,7 +10,7 @@ from datetime import UTC, datetime
 import httpx
 import pytest
 
-from crmsec.connectors.salesforce.metadata import _envelope
+from crmsec.connectors.salesforce.metadata import _envelope, _read_operation
 from crmsec.errors import InputError
 from crmsec.lab import Lab, LabConfig, start_lab
 from crmsec.lab.org import LabOrg
@@ -100,7 +100,7 @@ def _soap_statuses(lab: Lab) -> list[int]:
     statuses = []
     with httpx.Client(verify=ssl.create_default_context(cafile=str(lab.ca_bundle)), timeout=10) as client:
         for number in range(12):
-            body = _envelope(lab.token, "Profile", [f"Profile{number}"])
+            body = _envelope(lab.token, _read_operation("Profile", [f"Profile{number}"]))
             answer = client.post(f"{lab.url}/services/Soap/m/62.0", content=body, headers={"SOAPAction": '""'})
             statuses.append(answer.status_code)
     return statuses
