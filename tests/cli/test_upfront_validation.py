@@ -125,3 +125,18 @@ def test_demo_checks_its_flags_before_starting_the_lab(
     assert code == 2 and "unknown report format 'docx'" in err
     code, err = _run(capsys, "demo", "--out", tmp_path / "d", "--profile", "stict")
     assert code == 2 and "did you mean strict?" in err
+
+
+def test_a_fleet_scan_checks_its_flags_before_any_org(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from crmsec.cli.commands import scan as scan_command
+
+    def no_fleet(*_: object, **__: object) -> int:
+        raise AssertionError("the fleet ran")
+
+    monkeypatch.setattr(scan_command, "run_fleet_scan", no_fleet)
+    targets = tmp_path / "targets.yaml"
+    targets.write_text("targets: []\n", encoding="utf-8")
+    code, err = _run(capsys, "scan", "--targets", targets, "--out", tmp_path / "o", "--format", "md,docx")
+    assert code == 2 and "unknown report format 'docx'" in err

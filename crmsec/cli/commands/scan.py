@@ -43,10 +43,11 @@ def settings_from(arguments: dict[str, Any]) -> RunSettings:
 @fleet_options
 def command(**arguments: Any) -> int:
     """Scan a target end to end (or, with --targets, a slice of a fleet: see crmsec.cli.fleet_scan)."""
-    if arguments["targets_file"] is not None:
-        return run_fleet_scan(arguments, settings_from(arguments))
-    require_single_target(arguments)
     settings = settings_from(arguments)
+    if arguments["targets_file"] is not None:
+        prepare_run(settings)  # the same up-front checks before any org of the fleet is collected
+        return run_fleet_scan(arguments, settings)
+    require_single_target(arguments)
     prepared = prepare_run(settings)  # bad --profile, --format or --checks-dir: exit 2 before any network call
     target = build_target(
         platform=arguments["platform"],
