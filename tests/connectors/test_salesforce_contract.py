@@ -216,6 +216,13 @@ async def test_unreadable_external_client_app_policies_keep_the_fault_as_the_rea
 
 
 @pytest.mark.anyio
+async def test_a_garbled_policies_answer_makes_the_key_an_error_not_manual() -> None:
+    # A passing fault (here an answer that is not XML) must not turn a verdict into MANUAL: fail closed.
+    items = await collect({"metadata/readMetadata_ExtlClntAppOauthConfigurablePolicies.xml": b"<html>oops"})
+    assert items["integrations.connected_apps"].error.reason is Reason.MALFORMED_RESPONSE
+
+
+@pytest.mark.anyio
 async def test_a_failed_listing_of_external_client_apps_makes_the_key_an_error() -> None:
     fault = fixture_bytes("metadata/fault_INSUFFICIENT_ACCESS.xml")
     items = await collect({"metadata/listMetadata_ExternalClientApps.xml": fault})

@@ -35,6 +35,8 @@ PERMITTED_USERS = {"AdminApprovedPreAuthorized": True, "AllSelfAuthorized": Fals
 IP_RELAXED = {"Enforce": False, "Bypass": True, "Bypass_2factor": True, "Enforce_RelaxRefresh": True}
 """`Enforce_RelaxRefresh` enforces IP restrictions except for refresh tokens, so tokens still work from anywhere."""
 REFRESH_KINDS = {"Infinite": "infinite", "Zero": "none"}
+UNREADABLE = frozenset({Reason.PERMISSION_DENIED, Reason.NOT_SUPPORTED})
+"""Why a component may stay unread for good (the scanning user lacks the permission, the org the type)."""
 DAYS_PER_UNIT = {"Hours": 1 / 24, "Days": 1, "Months": 31}
 """A month counts as 31 days, as for connected apps, so rounding never brings a validity under a limit."""
 
@@ -51,7 +53,9 @@ async def fetch(api: SalesforceApi) -> ExternalApps:
     """List the three types in one listMetadata call, then read each type's components.
 
     An org without external client apps answers INVALID_TYPE (`not_supported`): no apps. Any other failure of
-    the listing raises (the apps that exist are unknown); a failed read is kept per type for the entries' notes.
+    the listing raises (the apps that exist are unknown). A read this user or org cannot make (UNREADABLE) is
+    kept per type for the entries' notes (MANUAL); any other failed read (a timeout, a 5xx, a garbled answer)
+    raises, so the whole key is an error and a passing fault never turns a verdict into MANUAL.
     """
     try:
         listed = await metadata.list_metadata(api, list(KINDS))
@@ -68,10 +72,10 @@ async def fetch(api: SalesforceApi) -> ExternalApps:
         )
         try:
             return await metadata.read_metadata(api, kind, names) if names else []
-        except TargetError:
-            raise
         except ConnectorError as error:
-            return error
+            if error.reason in UNREADABLE:
+                return error
+            raise
 
     outcomes = await asyncio.gather(*(read(kind) for kind in KINDS))
     return ExternalApps(listed, dict(zip(KINDS, outcomes, strict=True)))
