@@ -72,7 +72,8 @@ def _is_human(user: dict[str, JsonValue]) -> bool:
 
 
 def _is_generic(username: str, words: set[str]) -> bool:
-    local = username.split("@", 1)[0].lower()
+    # A masked login that is no e-mail address ends in "#<hash>" right after the local part (`admin#8c6976e5`).
+    local = username.split("@", 1)[0].split("#", 1)[0].lower()
     if any(not word.isascii() and word in username for word in words):
         return True
     parts = [re.sub(r"\d+", "", part) for part in re.split(r"[._\-+\s]+", local)]

@@ -46,6 +46,12 @@ def test_generic_words_are_flagged(name: str) -> None:
     assert (finding.status, finding.resource) == (Status.FAIL, name)
 
 
+@pytest.mark.parametrize(("name", "status"), [("admin#8c6976e5", Status.FAIL), ("li.wei#0a1b2c3d", Status.PASS)])
+def test_masked_logins_that_are_no_email_address_are_judged_by_their_words(name: str, status: Status) -> None:
+    [finding] = run_check("CRM-AC-006", snapshot_from_values(_users(name)))
+    assert finding.status is status
+
+
 def test_word_list_is_a_parameter() -> None:
     snapshot = snapshot_from_values(_users("kiosk@example.test", "admin@example.test"))
     [finding] = run_check("CRM-AC-006", snapshot, generic_account_words=["kiosk"])
