@@ -20,8 +20,16 @@ from crmsec.plugin import Dimension, Evidence, EvidenceError, Finding, Severity,
     },
 )
 def idle_session_timeout(evidence: Evidence, *, max_idle_minutes: int) -> list[Finding]:
-    """FAIL when the idle timeout is longer than the limit."""
-    minutes = evidence.mapping("auth.session_settings").get("idle_timeout_minutes")
+    """FAIL when the idle timeout is longer than the limit.
+
+    MANUAL only when the connector says it had no source for the setting (`"source": "unknown"`, e.g. Tryton
+    scanned without its server configuration file); any other missing value is unusable evidence (ERROR).
+    """
+    settings = evidence.mapping("auth.session_settings")
+    minutes = settings.get("idle_timeout_minutes")
+    if minutes is None and settings.get("source") == "unknown":
+        message = "The idle session timeout is not exposed to this scan (no configuration source); check it by hand."
+        return [Finding(Status.MANUAL, resource="organization", message=message, details={"actual": None})]
     if not isinstance(minutes, int) or isinstance(minutes, bool):
         raise EvidenceError("auth.session_settings lacks an integer idle_timeout_minutes")
     status = Status.PASS if minutes <= max_idle_minutes else Status.FAIL

@@ -33,6 +33,18 @@ def test_null_timeout_is_unusable() -> None:
     assert (finding.status, finding.reason) == (Status.ERROR, Reason.EVIDENCE_UNUSABLE)
 
 
+def test_null_timeout_without_a_source_is_manual() -> None:
+    values = {"auth.session_settings": {"idle_timeout_minutes": None, "source": "unknown"}}
+    [finding] = run_check("CRM-AUTH-004", snapshot_from_values(values))
+    assert (finding.status, finding.reason) == (Status.MANUAL, None)
+
+
+def test_null_timeout_from_a_known_source_stays_unusable() -> None:
+    values = {"auth.session_settings": {"idle_timeout_minutes": None, "source": "config_file"}}
+    [finding] = run_check("CRM-AUTH-004", snapshot_from_values(values))
+    assert (finding.status, finding.reason) == (Status.ERROR, Reason.EVIDENCE_UNUSABLE)
+
+
 def test_not_supported_is_not_applicable() -> None:
     values = {"auth.session_settings": {"__error__": {"reason": "not_supported", "message": "no sessions API"}}}
     [finding] = run_check("CRM-AUTH-004", snapshot_from_values(values))
