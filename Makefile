@@ -38,8 +38,9 @@ docs: $(STAMP)
 clean:
 	rm -rf $(VENV) dist build .mypy_cache .ruff_cache .pytest_cache crmsec-report crmsec-demo crmsec-demo-keys
 
-# Live end to end against real BottleCRM (django-crm from PyPI, Python 3.12) on loopback; see docs/bottlecrm.md.
-# The venv and the migrated database are cached in .cache/live/ (git-ignored); every server is stopped on exit.
+# Live end to end against real BottleCRM (django-crm from PyPI, Python 3.12) and real Tryton (trytond 8.2 from PyPI)
+# on loopback; see docs/bottlecrm.md and docs/tryton.md. The venvs and the prepared databases are cached in
+# .cache/live/ (git-ignored); every server is stopped on exit.
 .PHONY: test-live
 test-live: $(STAMP)
 	CRMSEC_LIVE=1 $(BIN)/pytest -q -m live --durations=0 tests/live
