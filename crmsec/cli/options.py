@@ -61,7 +61,9 @@ def _stack(*decorators: Callable[[F], F]) -> Callable[[F], F]:
 def target_options(function: F) -> F:
     """--platform, --url and how to authenticate and trust the target (secrets never on argv)."""
     return _stack(
-        click.option("--platform", required=True, help="CRM platform: salesforce, bottlecrm, tryton, web, or a plugin's."),
+        click.option(
+            "--platform", required=True, help="CRM platform: salesforce, bottlecrm, tryton, web, or a plugin's."
+        ),
         click.option("--url", required=True, help="Base URL of the CRM instance (https://...)."),
         click.option(
             "--token-env",
