@@ -394,3 +394,28 @@ def test_addresses_take_their_access_and_rules_from_the_party() -> None:
                                                             "delete": False}  # fmt: skip
     assert directory.restricted(found, [], "party.address", "read") is True
     assert directory.restricted(found, [], "party.address", "write") is False
+
+
+@pytest.mark.anyio
+async def test_a_session_that_expires_mid_collection_fails_the_keys_read_after_it() -> None:
+    expired: Handler = lambda method, params: httpx.Response(401)  # noqa: E731
+    fake = FakeTryton({"model.res.user.application.search_read": expired, "model.ir.model.log.search_count": expired})
+    with respx.mock(base_url=BASE, assert_all_called=False) as router:
+        mock_server(router, fake)
+        snapshot = await collect()
+    for key in ("integrations.api_keys", "audit.settings"):
+        error = snapshot.items[key].error
+        assert error is not None and error.reason is Reason.AUTHENTICATION_FAILED, key
+    assert snapshot.items["identity.users"].error is None  # read before the session expired
+    assert fake.methods[-1] == "common.db.logout"
+
+
+@pytest.mark.anyio
+async def test_a_method_the_server_does_not_expose_is_permission_denied() -> None:
+    forbidden: Handler = lambda method, params: httpx.Response(403)  # noqa: E731
+    with respx.mock(base_url=BASE, assert_all_called=False) as router:
+        mock_server(router, FakeTryton({"model.res.user.application.search_read": forbidden}))
+        snapshot = await collect()
+    error = snapshot.items["integrations.api_keys"].error
+    assert error is not None and error.reason is Reason.PERMISSION_DENIED
+    assert "res.user.application" in error.message
