@@ -126,13 +126,15 @@ def _answer(identifier: int, value: Any) -> httpx.Response:
     return httpx.Response(200, json={"id": identifier, **value})
 
 
-def mock_server(router: respx.MockRouter, fake: FakeTryton, *, listing: int = 403) -> None:
+def mock_server(
+    router: respx.MockRouter, fake: FakeTryton, *, listing: int = 403, preflight: httpx.Response | None = None
+) -> None:
     router.post(path=f"/{DATABASE}/rpc/").mock(side_effect=fake)
     anonymous = {"common.server.version": httpx.Response(200, json={"id": 0, "result": "8.2"}),
                  "common.db.list": httpx.Response(listing, json={"id": 0, "result": [DATABASE]})}  # fmt: skip
     router.post(path="/rpc/").mock(side_effect=lambda request: anonymous[json.loads(request.content)["method"]])
     router.get(path="/").mock(return_value=httpx.Response(405, headers={"Server": "Werkzeug/3.1.9 Python/3.11.7"}))
-    router.route(method="OPTIONS", path=f"/{DATABASE}/rpc/").mock(return_value=httpx.Response(403))
+    router.route(method="OPTIONS", path=f"/{DATABASE}/rpc/").mock(return_value=preflight or httpx.Response(403))
 
 
 async def collect(options: dict[str, str] | None = None) -> EvidenceSnapshot:
@@ -419,3 +421,48 @@ async def test_a_method_the_server_does_not_expose_is_permission_denied() -> Non
     error = snapshot.items["integrations.api_keys"].error
     assert error is not None and error.reason is Reason.PERMISSION_DENIED
     assert "res.user.application" in error.message
+
+
+@pytest.mark.anyio
+async def test_a_preflight_refused_with_trytonds_500_reads_as_refused() -> None:
+    with respx.mock(base_url=BASE, assert_all_called=False) as router:
+        mock_server(router, FakeTryton(), preflight=httpx.Response(500))
+        snapshot = await collect()
+    assert snapshot.values()["platform.config"]["cors_allow_all_origins"] is False
+    assert snapshot.values()["auth.session_settings"]["csrf_protection"] is True
+
+
+@pytest.mark.anyio
+async def test_an_allowed_foreign_origin_is_seen() -> None:
+    allowed = httpx.Response(204, headers={"Access-Control-Allow-Origin": "https://crmsec-probe.invalid"})
+    with respx.mock(base_url=BASE, assert_all_called=False) as router:
+        mock_server(router, FakeTryton(), preflight=allowed)
+        snapshot = await collect()
+    assert snapshot.values()["platform.config"]["cors_allow_all_origins"] is True
+    assert snapshot.values()["auth.session_settings"]["csrf_protection"] is False
+
+
+@pytest.mark.anyio
+@pytest.mark.parametrize("status", [429, 503])
+async def test_a_database_list_probe_without_a_real_answer_fails_platform_config(status: int) -> None:
+    with respx.mock(base_url=BASE, assert_all_called=False) as router:
+        mock_server(router, FakeTryton(), listing=status)
+        router.post(path="/rpc/").mock(side_effect=lambda request: httpx.Response(
+            200, json={"id": 0, "result": "8.2"}) if b"common.server.version" in request.content
+            else httpx.Response(status, headers={"Retry-After": "0"}))  # fmt: skip
+        snapshot = await collect()
+    for key in ("platform.config", "auth.session_settings"):
+        error = snapshot.items[key].error
+        assert error is not None, key
+    assert snapshot.items["http.probe"].error is None
+
+
+@pytest.mark.anyio
+async def test_a_development_mode_probe_without_an_error_answer_fails_platform_config() -> None:
+    odd: Handler = lambda method, params: {"result": 0}  # noqa: E731
+    with respx.mock(base_url=BASE, assert_all_called=False) as router:
+        mock_server(router, FakeTryton({"model.crmsec.probe.missing.search_count": odd}))
+        snapshot = await collect()
+    error = snapshot.items["platform.config"].error
+    assert error is not None and error.reason is Reason.MALFORMED_RESPONSE
+    assert snapshot.items["auth.session_settings"].error is None

@@ -36,6 +36,7 @@ from crmsec.connectors.http import ApiStats
 from crmsec.connectors.tls import record_tls_scan
 from crmsec.connectors.tryton import activity, directory, probes, records, server
 from crmsec.connectors.tryton.rpc import TrytonRpc, credentials_of
+from crmsec.connectors.web import probe_value
 from crmsec.errors import ConnectorError, Reason, TargetError
 from crmsec.target import Target
 from crmsec.version import __version__
@@ -177,23 +178,41 @@ async def _records(rpc: TrytonRpc, recorder: Recorder, *, sample_size: int) -> N
 
 
 async def _probes(rpc: TrytonRpc, recorder: Recorder, *, config: server.ServerConfig, series: str | None) -> None:
-    """`http.probe`, `platform.config` and `auth.session_settings` (which needs the probes' headers)."""
+    """`http.probe`, `platform.config` and `auth.session_settings` (which needs the probes' answers).
+
+    No answer to the root GET fails all three; a failed database-list, CORS or development-mode probe fails
+    `platform.config`, and the CORS probe also `auth.session_settings` (its `csrf_protection`).
+    """
     try:
-        observed = await probes.observe(rpc)
+        answer = await probes.root(rpc)
     except TargetError:
         raise
     except ConnectorError as error:
         for key in ("http.probe", "platform.config", "auth.session_settings"):
             recorder.fail_from(key, error)
         return
-    debug = await probes.debug_mode(rpc)
-    recorder.add("http.probe", probes.http_probe(observed), source=observed.root.endpoint)
-    config_value = probes.platform_config(observed, debug=debug, list_setting=config.switch("database", "list"))
-    recorder.add("platform.config", config_value, source=f"{observed.root.endpoint}, rpc common.db.list, "
-                 f"OPTIONS {rpc.rpc_path}, rpc model.{probes.PROBE_MODEL}.search_count")  # fmt: skip
-    settings = server.session_settings(config, root=observed.root,
-                                       foreign_origin_refused=observed.foreign_origin_refused)  # fmt: skip
-    recorder.add("auth.session_settings", settings, source=_config_source(config, also=observed.root.endpoint))
+    recorder.add("http.probe", probe_value(answer), source=answer.endpoint)
+    try:
+        observed = await probes.observe(rpc, answer, series=series)
+    except TargetError:
+        raise
+    except ConnectorError as error:
+        recorder.fail_from("platform.config", error)
+        recorder.fail_from("auth.session_settings", error)
+        return
+    settings = server.session_settings(config, root=answer, foreign_origin_refused=observed.foreign_origin_refused)
+    recorder.add("auth.session_settings", settings, source=_config_source(config, also=f"{answer.endpoint}, "
+                 f"OPTIONS {rpc.rpc_path}"))  # fmt: skip
+    try:
+        debug = await probes.debug_mode(rpc)
+    except TargetError:
+        raise
+    except ConnectorError as error:
+        recorder.fail_from("platform.config", error)
+        return
+    recorder.add("platform.config", probes.platform_config(observed, debug=debug),
+                 source=f"{answer.endpoint}, rpc common.db.list, OPTIONS {rpc.rpc_path}, "
+                 f"rpc model.{probes.PROBE_MODEL}.search_count")  # fmt: skip
 
 
 def _config_source(config: server.ServerConfig, *, also: str = "") -> str:

@@ -18,7 +18,6 @@ Read from the file (anything else in it, such as database URIs or mail credentia
 | `[session] max_age` | 30 days | `auth.session_settings.absolute_timeout_minutes` |
 | `[session] authentications` | `password` | `auth.mfa` (every method combined with a second factor) |
 | `[ssl] certificate`, `privatekey` | unset | `auth.session_settings.https_required` |
-| `[database] list` | True | `platform.config.database_list_exposed` |
 
 Facts of trytond itself (the source of 8.2, not configurable): no character-class rule, no password history
 and no password expiry; sessions are bound to the client's IP address (`ir/session.py`); the session cookie
@@ -46,7 +45,6 @@ DEFAULTS: dict[tuple[str, str], str] = {
     ("session", "max_age"): str(60 * 60 * 24 * 30),
     ("session", "max_attempt"): "5",
     ("session", "authentications"): "password",
-    ("database", "list"): "True",
 }
 """trytond 8.2's built-in defaults (`trytond/config.py`), which apply when the file does not set a value."""
 READ: tuple[tuple[str, str], ...] = (
@@ -59,11 +57,8 @@ READ: tuple[tuple[str, str], ...] = (
     ("session", "authentication_ip_network"),
     ("ssl", "certificate"),
     ("ssl", "privatekey"),
-    ("database", "list"),
 )
 SECOND_FACTORS = frozenset({"sms", "totp", "webauthn", "email"})
-TRUE_WORDS = frozenset({"1", "yes", "true", "on"})
-FALSE_WORDS = frozenset({"0", "no", "false", "off"})
 
 
 @dataclass(frozen=True, slots=True)
@@ -98,16 +93,6 @@ class ServerConfig:
             return int(raw.strip())
         except ValueError as error:
             raise InputError(f"config file {self.source_name}: [{section}] {option} is not a whole number") from error
-
-    def switch(self, section: str, option: str) -> bool | None:
-        """A boolean setting, read as trytond's ConfigParser reads it."""
-        raw = self.text(section, option)
-        if raw is None:
-            return None
-        word = raw.strip().lower()
-        if word in TRUE_WORDS | FALSE_WORDS:
-            return word in TRUE_WORDS
-        raise InputError(f"config file {self.source_name}: [{section}] {option} is not a boolean")
 
 
 def load_config(path: Path | None) -> ServerConfig:
