@@ -53,6 +53,13 @@ def fleet_options(function: F) -> F:
                 '"$JOB_COMPLETION_INDEX/4").',
             ),
             click.option(
+                "--org-timeout",
+                type=click.FloatRange(1, 86_400),
+                default=runner.DEFAULT_ORG_TIMEOUT,
+                show_default=True,
+                help="With --targets: seconds one org's collection may take before it is recorded as failed.",
+            ),
+            click.option(
                 "--parallel",
                 type=click.IntRange(1, 64),
                 default=runner.DEFAULT_PARALLEL,
@@ -151,6 +158,7 @@ def run_fleet_scan(arguments: dict[str, Any], settings: RunSettings) -> int:
             parallel=arguments["parallel"],
             identities=identities,
             observe=observe,
+            org_timeout=arguments["org_timeout"],
         )
 
     outcomes = anyio.run(scan)

@@ -164,6 +164,7 @@ def build_fleet(results: Sequence[OrgResult], gate: FleetGate, *, generated_at: 
         "targets": targets,
         "dimensions": _dimensions(ordered),
         "checks": _checks(ordered),
+        "tags": _tags(targets),
     }
     documents.validate(document, SCHEMA_NAME, where="fleet.json (being built)", error=InputError)
     return document
@@ -224,6 +225,28 @@ def _org_gate(report: Report, gate: FleetGate) -> dict[str, Any]:
                 f"{len(hits)} FAIL/ERROR at or above {gate.fail_on} (first: {first.status} {first.check_id})"
             )
     return {"passed": not reasons, "reasons": reasons}
+
+
+def _tags(targets: Sequence[Mapping[str, Any]]) -> list[dict[str, Any]]:
+    """Per tag (production, a region, a subsidiary...): its orgs, their mean and lowest score, those failing."""
+    by_tag: dict[str, list[Mapping[str, Any]]] = defaultdict(list)
+    for target in targets:
+        for tag in target["tags"]:
+            by_tag[tag].append(target)
+    rows = []
+    for tag in sorted(by_tag):
+        members = by_tag[tag]
+        scores = [member["score"] for member in members if member["score"] is not None]
+        rows.append(
+            {
+                "tag": tag,
+                "targets": len(members),
+                "mean_score": round(sum(scores) / len(scores), 2) if scores else None,
+                "min_score": min(scores) if scores else None,
+                "failing_targets": [member["name"] for member in members if not member["gate"]["passed"]],
+            }
+        )
+    return rows
 
 
 def _dimensions(results: Sequence[OrgResult]) -> list[dict[str, Any]]:

@@ -76,6 +76,7 @@ def _context(fleet: Mapping[str, Any]) -> dict[str, Any]:
         "targets": fleet["targets"],
         "dimensions": fleet["dimensions"],
         "checks": fleet["checks"],
+        "tags": fleet["tags"],
         "generated_at": fleet["generated_at"],
         "tool_version": fleet["tool"]["version"],
         "number": number_text,

@@ -49,6 +49,7 @@ logger = logging.getLogger(__name__)
 RECORD_NAME = "fleet-target.json"
 RECORD_SCHEMA = "fleet_target"
 DEFAULT_PARALLEL = 4
+DEFAULT_ORG_TIMEOUT = 1800.0
 SCANNED = "scanned"
 FAILED = "failed"
 OWN_FILES = ("report.json", "evidence.json")
@@ -145,8 +146,13 @@ async def run_fleet(
     parallel: int = DEFAULT_PARALLEL,
     identities: Identities = Identities.MASKED,
     observe: Observe | None = None,
+    org_timeout: float | None = DEFAULT_ORG_TIMEOUT,
 ) -> list[TargetOutcome]:
-    """Scan `targets` with at most `parallel` orgs in flight; one outcome per target, in name order."""
+    """Scan `targets` with at most `parallel` orgs in flight; one outcome per target, in name order.
+
+    An org whose collection takes longer than `org_timeout` seconds is abandoned and recorded as failed
+    (`timeout`), so one stuck org cannot hold a slot for the rest of the run.
+    """
     built = preflight(targets)
     refuse_foreign_orgs(out_dir, {planned.name for planned in targets})
     slots = asyncio.Semaphore(max(1, parallel))
@@ -161,7 +167,7 @@ async def run_fleet(
         try:
             async with slots:
                 outcome = await _scan(planned, built[planned.name], out_dir / planned.name, evaluate, evaluation,
-                                      shard=shard, identities=identities)  # fmt: skip
+                                      shard=shard, identities=identities, org_timeout=org_timeout)  # fmt: skip
         except CrmsecError as error:  # the record itself could not be written: stop, naming the file
             escaped.append(error)
             return
@@ -187,6 +193,7 @@ async def _scan(
     *,
     shard: Shard,
     identities: Identities,
+    org_timeout: float | None,
 ) -> TargetOutcome:
     started = utc_now()
     clock = time.perf_counter()
@@ -194,8 +201,9 @@ async def _scan(
     try:
         folder.mkdir(parents=True, exist_ok=True)
         _remove_own_files(folder)
-        async with budget.attach(make_client(target)) as client:
-            snapshot = await engine.collect(target, client=client, identities=identities)
+        with anyio.fail_after(org_timeout):
+            async with budget.attach(make_client(target)) as client:
+                snapshot = await engine.collect(target, client=client, identities=identities)
 
         def locked() -> int:
             with evaluation:
@@ -209,7 +217,10 @@ async def _scan(
         outcome = TargetOutcome(planned.name, FAILED, 2, folder, error=str(error), reason=str(Reason.INPUT_INVALID))
     except CrmsecError as error:
         outcome = TargetOutcome(planned.name, FAILED, 3, folder, error=str(error), reason=None)
-    except Exception as error:
+    except TimeoutError:
+        message = f"{planned.url}: collection took longer than {org_timeout:g} s (--org-timeout)"
+        outcome = TargetOutcome(planned.name, FAILED, 3, folder, error=message, reason=str(Reason.TIMEOUT))
+    except Exception as error:  # boundary: one org's crash must not stop the fleet; exit 3 for that org
         logger.debug("org %s: the scan crashed", planned.name, exc_info=True)
         outcome = TargetOutcome(planned.name, FAILED, 3, folder, error=f"internal error: {type(error).__name__}")
     outcome = _with_requests(outcome, budget)

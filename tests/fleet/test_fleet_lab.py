@@ -93,6 +93,16 @@ def test_merge_renders_gates_and_orders(scanned: Path, tmp_path: Path, capsys: p
     means = [row["mean_score"] for row in fleet["dimensions"]]
     assert means == sorted(means)
     assert {"fleet.md", "fleet.html"} <= {path.name for path in (tmp_path / "fleet").iterdir()}
+    tags = {row["tag"]: row for row in fleet["tags"]}
+    assert {name: row["targets"] for name, row in tags.items()} == {
+        "hardened": 1,
+        "lab": 3,
+        "misconfigured": 1,
+        "mixed": 1,
+    }
+    assert tags["lab"]["mean_score"] == fleet["summary"]["mean_score"]
+    assert tags["hardened"]["min_score"] == next(t["score"] for t in fleet["targets"] if "hardened" in t["tags"])
+    assert "## By tag" in (tmp_path / "fleet" / "fleet.md").read_text()
     code, stdout, _ = run(capsys, "merge", scanned, "--out", tmp_path / "gated", "--fail-on", "high",
                           "--output-format", "json")  # fmt: skip
     assert code == 1
@@ -275,3 +285,12 @@ def test_shards_do_not_share_an_out_folder_and_counts_do_not_mix(
             shutil.copytree(folder, single / folder.name)
     code, _, stderr = run(capsys, "merge", out, single, "--out", tmp_path / "fleet")
     assert code == 2 and "mix shard counts" in stderr
+
+
+def test_a_slow_org_is_abandoned_after_the_org_timeout(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    with start_lab_fleet(tmp_path, 1, latency_ms=3000, options=FAST) as targets:
+        code, _, stderr = run(capsys, "scan", "--targets", targets, "--org-timeout", "1", "--out", tmp_path / "out")
+    assert code == 3, stderr
+    record = json.loads((tmp_path / "out" / "org-000" / "fleet-target.json").read_text())
+    assert (record["status"], record["reason"]) == ("failed", "timeout")
+    assert "--org-timeout" in record["error"]
