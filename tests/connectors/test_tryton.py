@@ -466,3 +466,29 @@ async def test_a_development_mode_probe_without_an_error_answer_fails_platform_c
     error = snapshot.items["platform.config"].error
     assert error is not None and error.reason is Reason.MALFORMED_RESPONSE
     assert snapshot.items["auth.session_settings"].error is None
+
+
+@pytest.mark.anyio
+async def test_with_the_sms_module_a_mobile_number_means_registered_and_is_never_kept() -> None:
+    def users(method: str, params: list[Any]) -> dict[str, Any]:
+        if params[4] == ["mobile"]:
+            return {"result": [{"id": 1, "mobile": "+86 138 0013 8000"}, {"id": 2, "mobile": None}]}
+        return {"result": _model_answer(method, params)}
+
+    modules: Handler = lambda method, params: {"result": [{"id": 1, "name": "authentication_sms"}]}  # noqa: E731
+    with respx.mock(base_url=BASE, assert_all_called=False) as router:
+        mock_server(router, FakeTryton({"model.res.user.search_read": users, "model.ir.module.search_read": modules}))
+        snapshot = await collect()
+    registered = {user["username"]: user["mfa_registered"] for user in snapshot.values()["identity.users"]}
+    assert registered[mask_identity("admin")] is True
+    assert registered[mask_identity("li.wei@example.com")] is False
+    assert "0013 8000" not in json.dumps(snapshot.to_json())
+    assert snapshot.values()["raw.tryton.access"]["activated_modules"] == ["authentication_sms"]
+
+
+@pytest.mark.anyio
+async def test_without_the_sms_module_registration_is_unknown() -> None:
+    with respx.mock(base_url=BASE, assert_all_called=False) as router:
+        mock_server(router, FakeTryton())
+        snapshot = await collect()
+    assert {user["mfa_registered"] for user in snapshot.values()["identity.users"]} == {None}

@@ -94,9 +94,11 @@ def _users(pool: Any, deployment: str, company: Any) -> dict[str, str]:
     passwords: dict[str, str] = {}
     for login, administrator, groups, active in people:
         password = _password()
+        # The careful administrator registered a phone for the SMS factor; nobody did in careless.
+        phone = {"mobile": "+86 139 0000 0001"} if administrator and deployment == "careful" else {}
         User.create([{**base, "login": login, "name": login.replace(".", " ").title(), "administrator": administrator,
                       "groups": [("add", groups)], "password": password, "active": active,
-                      "email": f"{login}@example.com"}])  # fmt: skip
+                      "email": f"{login}@example.com", **phone}])  # fmt: skip
         passwords[login] = password
     (admin,) = User.search([("login", "=", "admin")])
     passwords["admin"] = _password()

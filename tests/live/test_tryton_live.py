@@ -151,6 +151,8 @@ def test_server_settings_fail_careless_and_pass_careful(careless_scan: Scan, car
     assert (careless_policy["min_length"], careless_policy["max_login_attempts"]) == (4, 1001)
     assert careful_scan.snapshot.values()["auth.password_policy"]["forbidden_list"] is True
     assert careful_scan.snapshot.values()["auth.mfa"]["exempt_networks"] == ["127.0.0.1/32"]
+    assert careless_scan.statuses("CRM-AUTH-003")[mask_identity("admin")] == Status.FAIL  # no phone for the SMS
+    assert careful_scan.statuses("CRM-AUTH-003") == {mask_identity("li.wei"): Status.PASS}
 
 
 def test_admin_used_daily_and_broad_access_fail_only_the_careless_deployment(

@@ -58,6 +58,7 @@ GROUP_FIELDS = ("name", "users")
 ACCESS_FIELDS = ("model", "group", "perm_read", "perm_write", "perm_create", "perm_delete")
 RULE_FIELDS = ("name", "model", "global_p", "default_p", "groups", "perm_read", "perm_write", "perm_create",
                "perm_delete")  # fmt: skip
+SMS_MODULE = "authentication_sms"
 ROOT_USER_ID = 0
 """`root`, Tryton's internal user: it cannot sign in, so it is left out."""
 
@@ -70,6 +71,9 @@ class Directory:
     groups: list[dict[str, Any]]
     access: list[dict[str, Any]]
     rules: list[dict[str, Any]]
+    modules: tuple[str, ...] = ()
+    sms_registered: frozenset[int] | None = None
+    """Ids of users with a mobile number for the SMS factor; None when authentication_sms is not activated."""
 
     @property
     def group_names(self) -> dict[int, str]:
@@ -78,13 +82,25 @@ class Directory:
 
 
 async def read_directory(rpc: TrytonRpc) -> Directory:
-    """Read users (inactive ones too), groups, access rows and record rules; any failure raises."""
+    """Read users (inactive ones too), groups, access rows, record rules and activated modules; failures raise.
+
+    With the authentication_sms module, whether each user has a mobile number (the SMS factor's registration)
+    is read too; the number itself is never kept.
+    """
     users = await rpc.search_read("res.user", USER_FIELDS, context={"active_test": False})
     groups = await rpc.search_read("res.group", GROUP_FIELDS)
     access = await rpc.search_read("ir.model.access", ACCESS_FIELDS)
     rules = await rpc.search_read("ir.rule.group", RULE_FIELDS)
+    modules = await rpc.search_read("ir.module", ("name",), domain=[["state", "=", "activated"]])
+    names = tuple(sorted(str(module.get("name")) for module in modules))
+    registered: frozenset[int] | None = None
+    if SMS_MODULE in names:
+        mobiles = await rpc.search_read("res.user", ("mobile",), context={"active_test": False})
+        registered = frozenset(
+            int(row["id"]) for row in mobiles if isinstance(row.get("mobile"), str) and row["mobile"]
+        )
     return Directory(users=[user for user in users if user.get("id") != ROOT_USER_ID], groups=groups,
-                     access=access, rules=rules)  # fmt: skip
+                     access=access, rules=rules, modules=names, sms_registered=registered)  # fmt: skip
 
 
 def access_chain(model: str) -> tuple[str, ...]:
@@ -182,7 +198,7 @@ def identity_users(directory: Directory) -> list[JsonValue]:
             "permission_sets": group_names,
             "permissions": [*permissions_of(directory, groups, administrator=administrator)],
             "is_admin": is_admin(directory, user),
-            "mfa_registered": None,
+            "mfa_registered": None if directory.sms_registered is None else int(user["id"]) in directory.sms_registered,
             "mfa_required": None,
             "sso": None,
             "is_integration": False,
@@ -276,4 +292,5 @@ def access_summary(directory: Directory) -> dict[str, JsonValue]:
             {f"{rule.get('model')}: {rule.get('name')}" for rule in directory.rules if rule.get("model") in CRM_OBJECTS}
         ),
         "groups": len(directory.groups),
+        "activated_modules": [*directory.modules],
     }
