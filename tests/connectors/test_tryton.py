@@ -123,7 +123,8 @@ class FakeTryton:
 def _answer(identifier: int, value: Any) -> httpx.Response:
     if isinstance(value, httpx.Response):
         return value
-    return httpx.Response(200, json={"id": identifier, **value})
+    # json.dumps escapes lone surrogates as \udc80, as trytond's encoder does; httpx's json= cannot encode them.
+    return httpx.Response(200, content=json.dumps({"id": identifier, **value}).encode("ascii"))
 
 
 def mock_server(
@@ -492,3 +493,32 @@ async def test_without_the_sms_module_registration_is_unknown() -> None:
         mock_server(router, FakeTryton())
         snapshot = await collect()
     assert {user["mfa_registered"] for user in snapshot.values()["identity.users"]} == {None}
+
+
+def test_the_cli_scans_with_a_credentials_file_and_survives_a_hostile_user_name(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    from crmsec.cli import main
+
+    hostile: Handler = lambda method, params: {  # noqa: E731
+        "result": [dict(row, name="\udc80rep") for row in _model_answer(method, params)]
+    }
+    credentials = tmp_path / "tryton.credentials"
+    credentials.write_text(f"username=admin\npassword={PASSWORD}\n", encoding="utf-8")
+    credentials.chmod(0o600)
+    out = tmp_path / "out"
+    loopback = "http://127.0.0.1:8099"
+    arguments = ["scan", "--platform", "tryton", "--url", loopback, "--allow-insecure-http", "--credentials-file",
+                 str(credentials), "--option", f"database={DATABASE}", "--out", str(out), "--format", "md"]  # fmt: skip
+    with respx.mock(base_url=loopback, assert_all_called=False) as router:
+        mock_server(router, FakeTryton({"model.res.user.search_read": hostile}))
+        with pytest.raises(SystemExit) as exited:
+            main(arguments)
+    captured = capsys.readouterr()
+    assert exited.value.code in (0, 1), captured.err
+    evidence = json.loads((out / "evidence.json").read_text(encoding="utf-8"))
+    names = [user["name"] for user in evidence["items"]["identity.users"]["value"]]
+    assert all(name is None or "\udc80" not in name for name in names), names
+    for written in [*out.rglob("*"), captured.out, captured.err]:
+        text = written.read_text(errors="replace") if isinstance(written, Path) and written.is_file() else str(written)
+        assert PASSWORD not in text and SESSION_KEY not in text
