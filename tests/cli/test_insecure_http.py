@@ -125,5 +125,5 @@ def test_a_plugin_connector_is_assumed_to_send_credentials_unless_it_declares_ot
     exit_code, _, stderr = run(capsys, "collect", "--platform", "undeclared", "--url", "http://crm.example.test",
                                "--output", str(tmp_path / "e.json"))  # fmt: skip
     assert exit_code == code, stderr  # 3: the URL was accepted, then nothing was collected
-    assert ("plain http" in stderr) is (code == 2)
+    assert ("plain http would send" in stderr) is (code == 2)  # the refusal, not exit 3's https hint
     assert ("nothing could be collected" in stderr) is (code == 3)
