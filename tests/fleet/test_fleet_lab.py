@@ -294,3 +294,19 @@ def test_a_slow_org_is_abandoned_after_the_org_timeout(tmp_path: Path, capsys: p
     record = json.loads((tmp_path / "out" / "org-000" / "fleet-target.json").read_text())
     assert (record["status"], record["reason"]) == ("failed", "timeout")
     assert "--org-timeout" in record["error"]
+
+
+def test_per_org_gates_and_the_json_summary(
+    small_fleet: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    code, stdout, _ = run(capsys, "scan", "--targets", small_fleet, "--shard", "0/1", "--fail-under", "99",
+                          "--format", "md", "--out", tmp_path / "out", "--output-format", "json")  # fmt: skip
+    assert code == 1
+    summary = json.loads(stdout)
+    assert summary["shard"] == "0/1" and summary["exit_code"] == 1
+    assert [target["name"] for target in summary["targets"]] == ["org-000", "org-001", "org-002"]
+    assert {target["exit_code"] for target in summary["targets"]} == {1}
+    budgeted = next(target for target in summary["targets"] if target["name"] == "org-001")
+    assert budgeted["requests_sent"] == 5 and budgeted["requests_refused"] > 0
+    record = json.loads((tmp_path / "out" / "org-000" / "fleet-target.json").read_text())
+    assert (record["status"], record["exit_code"]) == ("scanned", 1)
