@@ -18,7 +18,7 @@ from crmsec.report.build import GateOptions, gate_result
 from crmsec.report.model import Report
 from crmsec.report.verdict import coverage_wording, gate_wording, graded
 
-# the rich fixture scores 41.67 (grade F) with a critical FAIL
+# the rich fixture scores 39.22 (grade F) with a critical FAIL
 CASES = {
     "no gate": (GateOptions(), "baseline", "No gate set"),
     "cli gate passes": (GateOptions(fail_under=30), "baseline", "Gate passed (fail-under 30 from the command line)"),

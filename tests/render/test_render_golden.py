@@ -41,4 +41,4 @@ def test_rendering_is_deterministic(fmt: str, rich_report: Report, previous_repo
 def test_markdown_without_previous_has_no_trend_line(rich_report: Report) -> None:
     text = render(rich_report, "md").decode("utf-8")
     assert "Since " not in text
-    assert "Score 41.67/100" in text
+    assert "Score 39.22/100" in text

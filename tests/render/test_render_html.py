@@ -144,8 +144,8 @@ def test_recommendations_link_to_the_failing_findings(page: str, rich_report: Re
     rows = re.findall(r'<tr data-recommendation="(\d+)">(.*?)</tr>', page, flags=re.S)
     assert len(rows) == len(rich_report.extras["recommendations"])
     first = rows[0][1]
-    assert "<strong>Clickjack protection is on</strong>" in first and "+10" in first
-    assert '<span class="pill sev-low">low</span>' in first
+    assert "<strong>Multi-factor authentication is enforced</strong>" in first and "+19.61" in first
+    assert '<span class="pill sev-critical">critical</span>' in first
     for _, row in rows:
         [target] = re.findall(r'<a href="#([^"]+)">', row)
         assert re.search(rf'<tr class="check-row" id="{re.escape(target)}" data-status="(FAIL|WARN)"', page), target
