@@ -39,7 +39,7 @@ def test_the_critical_fail_leads_and_every_surface_uses_one_order(
     rich_report: Report, capsys: pytest.CaptureFixture[str]
 ) -> None:
     expected = [(finding.check_id, finding.resource) for finding, _ in view.top_failures(rich_report)]
-    # the fixture's critical FAIL (admin MFA) cost fewer points than an ERROR and two low/medium FAILs
+    # the fixture's critical FAIL (admin MFA) reads first: most severe first, on every surface
     assert expected[0] == ("CRM-AUTH-001", "profile:销售代表")
     assert _markdown_order(rich_report) == expected
     assert _terminal_order(rich_report, capsys) == expected
