@@ -46,6 +46,7 @@ def print_summary(report: Report, files: Sequence[Path], *, output_format: str) 
                 "grade": scores.grade,
                 "passed_pass_mark": scores.passed,
                 "gate": dict(report.gate),
+                "gate_text": gate_wording_of(report.gate),
                 "coverage": dict(report.coverage),
                 "dimensions": {str(d.dimension): d.score for d in scores.dimensions},
                 "files": [str(path) for path in files],

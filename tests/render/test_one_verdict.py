@@ -61,6 +61,8 @@ def test_every_surface_words_the_gate_alike(
     report = dataclasses.replace(rich_report, gate=gate)
     print_summary(report, [], output_format="text")
     terminal = capsys.readouterr().out
+    print_summary(report, [], output_format="json")
+    assert json.loads(capsys.readouterr().out)["gate_text"] == wording
     page = html.unescape(render(report, "html").decode("utf-8"))
     markdown = render(report, "md").decode("utf-8")
     verify = _verify_line(report, tmp_path, capsys)
