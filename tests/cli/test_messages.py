@@ -136,3 +136,22 @@ def test_a_mistyped_profile_parameter_gets_a_suggestion() -> None:
     report = engine.evaluate(snapshot_from_values({}), profile, load_catalogue(plugins=False))
     assert any("parameter max_idle_minute is used by no selected check (did you mean max_idle_minutes?)" in error
                for error in report.errors)  # fmt: skip
+
+
+def test_the_coverage_line_and_the_scores_count_the_same_checks() -> None:
+    """The "N of M checks decided" line uses report.coverage; the dimension table uses the scorecard: they agree."""
+    from crmsec import engine
+    from crmsec.profiles import load_profile
+    from crmsec.registry import load_catalogue
+    from crmsec.report.verdict import coverage_wording
+    from crmsec.testing import snapshot_from_values
+
+    settings = {"idle_timeout_minutes": 120, "lock_sessions_to_ip": False, "https_required": True}
+    snapshot = snapshot_from_values({"auth.session_settings": settings, "tls.scan": {"error": "not a scan"}})
+    report = engine.evaluate(snapshot, load_profile("baseline"), load_catalogue(plugins=False))
+    decided = sum(dimension.decided for dimension in report.scores.dimensions)
+    selected = sum(dimension.checks for dimension in report.scores.dimensions)
+    assert decided > 0
+    assert (decided, selected) == (report.coverage["decided"], report.coverage["selected"])
+    line = coverage_wording(report.coverage)
+    assert line.startswith(f"{decided} of {selected} checks decided ({round(100 * decided / selected)}%)")
