@@ -18,6 +18,7 @@ from jsonschema.exceptions import best_match
 
 from crmsec import files, resources
 from crmsec.errors import InputError
+from crmsec.spelling import did_you_mean
 
 MAX_DOCUMENT_BYTES = 512 * 1024 * 1024
 
@@ -105,6 +106,10 @@ def validate(document: Any, schema_name: str, *, where: str, error: Callable[[st
     problem = best_match(validator.iter_errors(document))
     if problem is not None:
         message = problem.message if len(problem.message) < 200 else problem.message[:200] + "..."
+        if problem.validator == "enum" and isinstance(problem.instance, str):  # a typo: suggest, do not list
+            choices = [choice for choice in problem.validator_value if isinstance(choice, str)]
+            suggestion = did_you_mean(problem.instance, choices)
+            message = f"{problem.instance!r} is not an allowed value{suggestion}" if suggestion else message
         raise error(f"{where}: {pointer(problem.absolute_path)}: {message}")
 
 

@@ -155,3 +155,20 @@ def test_the_coverage_line_and_the_scores_count_the_same_checks() -> None:
     assert (decided, selected) == (report.coverage["decided"], report.coverage["selected"])
     line = coverage_wording(report.coverage)
     assert line.startswith(f"{decided} of {selected} checks decided ({round(100 * decided / selected)}%)")
+
+
+@pytest.mark.parametrize(
+    ("weights_or_select", "pointer"),
+    [
+        ("select: {dimensions: [autentication]}", "/select/dimensions/0"),
+        ("weights: {dimensions: {autentication: 2}}", "/weights/dimensions"),
+    ],
+)
+def test_a_mistyped_dimension_in_a_profile_gets_a_suggestion(
+    weights_or_select: str, pointer: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    profile = tmp_path / "typo.yaml"
+    profile.write_text(f"name: typo\nextends: baseline\n{weights_or_select}\n", encoding="utf-8")
+    code, _, err = _run(capsys, "profiles", "show", profile)
+    assert code == 2
+    assert f"{pointer}: 'autentication' is not an allowed value (did you mean authentication?)" in err
