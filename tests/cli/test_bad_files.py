@@ -115,10 +115,12 @@ def test_verify_refuses_a_fifo_report_instead_of_waiting(
     fifo = tmp_path / "report.json"
     os.mkfifo(fifo)
     content = (signed / "report.json").read_bytes()
+    opened = threading.Event()
 
     def feed() -> None:  # a writer, so that a reader which waited for one would get the real report
         try:
             with fifo.open("wb") as pipe:
+                opened.set()
                 pipe.write(content)
         except BrokenPipeError:
             pass
@@ -129,8 +131,16 @@ def test_verify_refuses_a_fifo_report_instead_of_waiting(
     code, _, stderr = run(
         capsys, "verify", envelope, "--key", key, "--report", fifo, "--evidence", signed / "evidence.json"
     )
-    os.close(os.open(fifo, os.O_RDONLY | os.O_NONBLOCK))  # release the writer if nobody read
-    writer.join()
+    # Release the writer if nobody read: hold a reader open until the writer's open() has returned (the thread may
+    # not have got there yet; a reader opened and closed before that would leave it blocked for ever), then close
+    # it so a pending write ends in a broken pipe.
+    reader = os.open(fifo, os.O_RDONLY | os.O_NONBLOCK)
+    try:
+        assert opened.wait(timeout=30)
+    finally:
+        os.close(reader)
+    writer.join(timeout=30)
+    assert not writer.is_alive()
     assert_input_error(code, stderr, "report.json: not a regular file")
 
 
