@@ -2,37 +2,57 @@
 PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
-STAMP := $(VENV)/.installed-stamp
+RUNTIME_STAMP := $(VENV)/.runtime-stamp
+DEV_STAMP := $(VENV)/.installed-stamp
+
+# A .venv left by a Python older than 3.11, or whose interpreter no longer runs (moved, upgraded, deleted),
+# is rebuilt instead of failing later with a confusing error.
+ifneq ($(wildcard $(VENV)),)
+ifneq ($(shell $(BIN)/python -c 'import sys; print(sys.version_info >= (3, 11))' 2>/dev/null),True)
+$(info make: $(VENV) was made by a Python that is missing or older than 3.11; rebuilding it)
+$(shell rm -rf $(VENV))
+endif
+endif
+
+# Test processes (pytest-xdist); CI machines have 2 cores. `make unit TEST_WORKERS=0` runs in one process.
+TEST_WORKERS ?= 2
 
 .PHONY: demo test lint typecheck unit install clean docs bench
 
 $(BIN)/python:
+	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "crmsec needs Python 3.11 or newer, $(PYTHON) is " + sys.version.split()[0] + "; run: make PYTHON=python3.11 ...")'
 	$(PYTHON) -m venv $(VENV)
 
-$(STAMP): pyproject.toml | $(BIN)/python
+# `make demo` needs the runtime only; `make test` adds the dev tools (pytest, mypy, ruff, ...).
+$(RUNTIME_STAMP): pyproject.toml | $(BIN)/python
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -e .
+	touch $(RUNTIME_STAMP)
+
+$(DEV_STAMP): pyproject.toml | $(BIN)/python
 	$(BIN)/python -m pip install --quiet --upgrade pip
 	$(BIN)/python -m pip install --quiet -e '.[dev]'
-	touch $(STAMP)
+	touch $(RUNTIME_STAMP) $(DEV_STAMP)
 
-install: $(STAMP)
+install: $(DEV_STAMP)
 
-demo: $(STAMP)
+demo: $(RUNTIME_STAMP)
 	$(BIN)/crmsec demo --no-plugins
 
-lint: $(STAMP)
+lint: $(DEV_STAMP)
 	$(BIN)/ruff check crmsec checks tests bench examples
 	$(BIN)/ruff format --check crmsec checks tests bench examples
 
-typecheck: $(STAMP)
+typecheck: $(DEV_STAMP)
 	$(BIN)/mypy --strict crmsec
 	$(BIN)/mypy --strict $$(find checks -name '*.py')
 
-unit: $(STAMP)
-	$(BIN)/pytest -q -m "not live"
+unit: $(DEV_STAMP)
+	$(BIN)/pytest -q -m "not live" -n $(TEST_WORKERS)
 
 test: lint typecheck unit
 
-docs: $(STAMP)
+docs: $(DEV_STAMP)
 	$(BIN)/python -m crmsec.checkdocs docs/checks
 
 clean:
@@ -42,5 +62,5 @@ clean:
 # on loopback; see docs/bottlecrm.md and docs/tryton.md. The venvs and the prepared databases are cached in
 # .cache/live/ (git-ignored); every server is stopped on exit.
 .PHONY: test-live
-test-live: $(STAMP)
+test-live: $(DEV_STAMP)
 	CRMSEC_LIVE=1 $(BIN)/pytest -q -m live --durations=0 tests/live

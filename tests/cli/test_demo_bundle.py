@@ -80,3 +80,16 @@ def test_demo_refuses_a_key_folder_inside_the_bundle(capsys: pytest.CaptureFixtu
     assert code == 2
     assert "inside the report bundle" in stderr
     assert not out.exists()
+
+
+def test_demo_does_not_warn_about_a_survey_file_the_user_never_gave(
+    capsys: pytest.CaptureFixture[str], caplog: pytest.LogCaptureFixture, tmp_path: Path
+) -> None:
+    out = tmp_path / "bundle"
+    code, _, stderr = run(capsys, "demo", "--out", str(out), "--users", "20", "--format", "md")
+    assert code == 0
+    assert not [record for record in caplog.records if "unusable row" in record.getMessage()]
+    assert "survey.csv" not in stderr
+    assert "evaluation inputs: the bundled synthetic survey" in stderr
+    metrics = json.loads((out / "report.json").read_text())["metrics"]
+    assert metrics["survey_rejected_rows"]["value"] == 2  # what the warning said is still in the report

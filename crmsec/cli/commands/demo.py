@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import logging
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import click
@@ -24,6 +27,19 @@ def _demo_inputs() -> Path | None:
 
 
 KEY_NAME = "demo-signing-key"
+
+
+@contextmanager
+def _quiet_bundled_input_warnings() -> Iterator[None]:
+    """Silence warnings about the bundled demo inputs: the user never gave those files, so a warning naming
+    `survey.csv` would send them looking for a file they do not have. The report still counts what was skipped."""
+    evaluation = logging.getLogger("crmsec.evaluation")
+    level = evaluation.level
+    evaluation.setLevel(logging.ERROR)
+    try:
+        yield
+    finally:
+        evaluation.setLevel(level)
 
 
 def _key_folder(out_dir: Path, key_dir: Path | None) -> Path:
@@ -98,7 +114,13 @@ def command(
         quiet=quiet,
         no_plugins=no_plugins,
     )
-    evaluate_and_write(snapshot, settings, collect_seconds=seconds, prepared=prepared)
+    if settings.inputs is not None and not quiet:
+        console.err(
+            "crmsec demo: evaluation inputs: the bundled synthetic survey, KPIs, costs, incidents and requirements "
+            "(the survey's deliberately unusable rows are counted in the report's survey_rejected_rows)"
+        )
+    with _quiet_bundled_input_warnings():
+        evaluate_and_write(snapshot, settings, collect_seconds=seconds, prepared=prepared)
     if not quiet:
         console.out(
             f"Verify: crmsec verify {out_dir / 'report.dsse.json'} --key {public_key_path(key)} "
