@@ -11,7 +11,7 @@ from pathlib import Path
 
 from crmsec.cli import console
 from crmsec.cli.console import field
-from crmsec.render.view import top_failures
+from crmsec.render.view import top_failure_groups
 from crmsec.report.model import Report
 from crmsec.report.verdict import coverage_wording, gate_state, gate_wording_of
 
@@ -71,14 +71,17 @@ def print_summary(report: Report, files: Sequence[Path], *, output_format: str) 
     for dimension in scores.dimensions:
         value = "  n/a" if dimension.score is None else f"{dimension.score:5.1f}"
         emit(f"  {field(dimension.dimension):<24} {value}  {_bar(dimension.score)}")
-    failures = top_failures(report)
+    failures, more = top_failure_groups(report)
     if failures:
         emit("Top failures:")
-        for finding, _ in failures:
+        for group in failures:  # one row per check, in the order report.md uses
+            first = group.first
             emit(
-                f"  {field(finding.severity.upper()):<8} {field(finding.status):<5} {field(finding.check_id)}  "
-                f"{field(finding.resource)}: {field(finding.message)}"
+                f"  {field(first.severity.upper()):<8} {field(first.status):<5} {field(group.check_id)}  "
+                f"{field(group.resources_text())}: {field(group.message)}"
             )
+        if more:
+            emit(f"  … and {more} more failing check{'s' if more != 1 else ''} in the report")
     gate = report.gate
     console.out(gate_wording_of(gate))  # the verdict and the file path are never cut
     if gate_state(gate) == "unset":

@@ -22,7 +22,6 @@ from crmsec.render.presentation import number_text, printable
 from crmsec.render.to_html import percent_text
 from crmsec.report.model import Report
 from crmsec.report.verdict import coverage_wording, gate_wording_of
-from crmsec.vocabulary import FAILING_STATUSES
 
 TOP_FAILURES = 10
 TOP_RECOMMENDATIONS = 10
@@ -101,8 +100,8 @@ def _count(report: Report, name: str) -> int:
 
 def context(report: Report, previous: Report | None = None) -> dict[str, Any]:
     """The values the Markdown template prints."""
-    failing = sum(1 for finding in report.findings if finding.status in FAILING_STATUSES)
-    failures = [(finding, number_text(points)) for finding, points in view.top_failures(report, TOP_FAILURES)]
+    groups, more_failures = view.top_failure_groups(report, TOP_FAILURES)
+    failures = [(group, number_text(group.points)) for group in groups]
     expired = report.waivers.get("expired")
     ratio = report.coverage.get("ratio")
     advice = recommendations(report)
@@ -130,7 +129,7 @@ def context(report: Report, previous: Report | None = None) -> dict[str, Any]:
         "audit": view.audit_trail(report),
         "dimensions": _dimensions(report),
         "failures": failures,
-        "more_failures": max(failing - len(failures), 0),
+        "more_failures": more_failures,
         "waivers": {
             "applied": _count(report, "applied"),
             "expired": _count(report, "expired"),

@@ -180,19 +180,13 @@ FAILURE_ORDER: tuple[Status, ...] = (Status.FAIL, Status.ERROR, Status.WARN)
 """Among failing findings of one severity, FAIL reads before ERROR before WARN."""
 
 
-def top_failures(report: Report, limit: int = 10) -> list[tuple[FindingRecord, float]]:
-    """The failing findings to read first, with the points each cost: the one ordering every surface uses.
-
-    Most severe first (severity dominates, as in scoring), then FAIL before ERROR before WARN, then the
-    check that cost the most points overall, then check id and resource. Ranking by a finding's own points
-    would bury a check whose points are shared among many failing resources.
-    """
-    points = points_by_finding(report)
+def _ranked_failures(report: Report) -> list[FindingRecord]:
+    """Every failing finding in the one reading order (see `top_failures`)."""
     by_check: dict[str, float] = {}
-    for (check_id, _), lost in points.items():
+    for (check_id, _), lost in points_by_finding(report).items():
         by_check[check_id] = by_check.get(check_id, 0.0) + lost
     failing = [f for f in report.findings if f.status in FAILING]
-    ranked = sorted(
+    return sorted(
         failing,
         key=lambda f: (
             SEVERITY_ORDER.index(f.severity),
@@ -202,7 +196,97 @@ def top_failures(report: Report, limit: int = 10) -> list[tuple[FindingRecord, f
             f.resource,
         ),
     )
+
+
+def top_failures(report: Report, limit: int = 10) -> list[tuple[FindingRecord, float]]:
+    """The failing findings to read first, with the points each cost: the one ordering every surface uses.
+
+    Most severe first (severity dominates, as in scoring), then FAIL before ERROR before WARN, then the
+    check that cost the most points overall, then check id and resource. Ranking by a finding's own points
+    would bury a check whose points are shared among many failing resources. `top_failure_groups` folds
+    this list into one row per check.
+    """
+    points = points_by_finding(report)
+    ranked = _ranked_failures(report)
     return [(finding, points.get((finding.check_id, finding.resource), 0.0)) for finding in ranked[:limit]]
+
+
+FIRST_RESOURCES = 3
+"""Resources a grouped top-failure row names before "and N more"."""
+
+
+@dataclass(frozen=True, slots=True)
+class FailureGroup:
+    """One check's failing findings as a single "top failures" row (terminal and report.md).
+
+    `findings` are the check's FAIL, ERROR and WARN findings in the `top_failures` order, so the first one
+    carries the row's severity and status (the worst of the check).
+    """
+
+    findings: tuple[FindingRecord, ...]
+    points: float
+
+    @property
+    def first(self) -> FindingRecord:
+        """The finding the row leads with: the check's most severe, worst failing finding."""
+        return self.findings[0]
+
+    @property
+    def check_id(self) -> str:
+        """The check's id."""
+        return self.first.check_id
+
+    @property
+    def affected(self) -> int:
+        """How many distinct resources fail the check."""
+        return len({finding.resource for finding in self.findings})
+
+    def resources_text(self, shown: int = FIRST_RESOURCES) -> str:
+        """`"b***@a***.test#078aa714"` for one resource, else `"6 resources: r1, r2, r3 and 3 more"`."""
+        names = list(dict.fromkeys(finding.resource for finding in self.findings))
+        if len(names) == 1:
+            return names[0]
+        listed = ", ".join(names[:shown])
+        rest = len(names) - shown
+        return f"{len(names)} resources: {listed}" + (f" and {rest} more" if rest > 0 else "")
+
+    @property
+    def message(self) -> str:
+        """What the findings say: their one message, or the first finding's with its own resource name cut
+        when the messages differ only by it ("b***@... manages keys" -> "manages keys"), else the first's."""
+        if len({finding.message for finding in self.findings}) > 1:
+            cut = {_without_resource(finding) for finding in self.findings}
+            if len(cut) == 1 and (shared := next(iter(cut))):
+                return shared
+        return self.first.message
+
+
+def _without_resource(finding: FindingRecord) -> str:
+    """The message with the finding's resource name taken out (and the spacing it leaves tidied)."""
+    if not finding.resource or finding.resource not in finding.message:
+        return finding.message
+    return " ".join(finding.message.replace(finding.resource, " ").split()).strip(" :,")
+
+
+def top_failure_groups(report: Report, limit: int = 10) -> tuple[list[FailureGroup], int]:
+    """The checks to read first, one row per check, and how many failing checks are left out.
+
+    The order is `top_failures`'s: a check ranks where its first failing finding ranks, so severity still
+    dominates and the terminal summary and report.md agree. `points` is what the check's failing findings
+    cost overall.
+    """
+    points = points_by_finding(report)
+    by_check: dict[str, list[FindingRecord]] = {}
+    for finding in _ranked_failures(report):
+        by_check.setdefault(finding.check_id, []).append(finding)
+    groups = [
+        FailureGroup(
+            findings=tuple(findings),
+            points=round(sum(points.get((f.check_id, f.resource), 0.0) for f in findings), 2),
+        )
+        for findings in by_check.values()
+    ]
+    return groups[:limit], max(len(groups) - limit, 0)
 
 
 @dataclass(frozen=True, slots=True)
