@@ -1,5 +1,7 @@
 """CRM-BAK-002: the last successful backup is within the recovery point objective."""
 
+import math
+
 from crmsec.plugin import Dimension, Evidence, EvidenceError, Finding, JsonValue, Severity, Status, check
 
 KEY = "backup.status"
@@ -56,10 +58,16 @@ def backup_recency(evidence: Evidence, *, max_backup_age_hours: int) -> list[Fin
     if hours < 0:
         raise EvidenceError(f"{KEY}: last_success_at lies after the collection time")
     result = Status.PASS if hours <= max_backup_age_hours else Status.FAIL
-    message = f"The last successful backup is {hours:.0f} hours old (RPO {max_backup_age_hours} hours)."
-    return [
-        Finding(result, resource="organization", message=message, details={**details, "age_hours": round(hours, 1)})
-    ]
+    shown = shown_hours(hours, passed=result is Status.PASS)
+    message = f"The last successful backup is {shown:.1f} hours old (RPO {max_backup_age_hours} hours)."
+    return [Finding(result, resource="organization", message=message, details={**details, "age_hours": shown})]
+
+
+def shown_hours(hours: float, *, passed: bool) -> float:
+    """The age to a tenth of an hour, rounded towards the verdict so the text never contradicts it: down for
+    a PASS (23.96 h reads 23.9, never "24.0 of 24"), up for a FAIL (24.04 h reads 24.1, never "24.0 of 24")."""
+    tenths = hours * 10
+    return (math.floor(tenths) if passed else math.ceil(tenths)) / 10
 
 
 def _unknown(status: dict[str, JsonValue]) -> str:
