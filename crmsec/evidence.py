@@ -9,10 +9,14 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
+from functools import cache
 from pathlib import Path
 from typing import Any
 
-from crmsec import documents
+import jsonschema
+from jsonschema.exceptions import best_match
+
+from crmsec import documents, evidence_keys
 from crmsec.canonical import digest
 from crmsec.errors import EvidenceFileError, Reason
 from crmsec.redaction import Identities
@@ -162,7 +166,7 @@ def snapshot_from_json(document: Any, *, where: str = "evidence") -> EvidenceSna
         identities=Identities(meta.get("identities", Identities.SHOWN)),
     )
     items = {key: _item_from_json(key, raw, where=where) for key, raw in document["items"].items()}
-    return EvidenceSnapshot(metadata, items)
+    return apply_catalogue(EvidenceSnapshot(metadata, items))
 
 
 def _item_from_json(key: str, raw: dict[str, Any], *, where: str) -> EvidenceItem:
@@ -180,6 +184,46 @@ def _item_from_json(key: str, raw: dict[str, Any], *, where: str) -> EvidenceIte
     if item.sha256 != raw["sha256"]:
         raise EvidenceFileError(f"{where}: /items/{key}/sha256: does not match the item's content")
     return item
+
+
+@cache
+def _validator(key: str) -> jsonschema.Draft202012Validator | None:
+    entry = evidence_keys.get(key)
+    return None if entry is None else jsonschema.Draft202012Validator(entry.schema)
+
+
+def shape_problem(key: str, value: JsonValue) -> str | None:
+    """Why `value` does not match the catalogue schema of `key` (JSON path and message), or None when it does.
+
+    Keys outside the catalogue (`raw.*`, plugin keys) are not checked.
+    """
+    validator = _validator(key)
+    if validator is None:
+        return None
+    problem = best_match(validator.iter_errors(value))
+    if problem is None:
+        return None
+    message = problem.message if len(problem.message) < 160 else problem.message[:160] + "..."
+    return f"{key}{documents.pointer(problem.absolute_path)}: {message}"
+
+
+def apply_catalogue(snapshot: EvidenceSnapshot) -> EvidenceSnapshot:
+    """The snapshot with every value that breaks its key's catalogued shape replaced by an error item.
+
+    The error (`evidence_unusable`) names the key and the JSON path, so the checks that need the key give
+    ERROR with that reason; a wrong shape is never judged, never crashes a check and never passes.
+    """
+    replaced: dict[str, EvidenceItem] = {}
+    for key, item in snapshot.items.items():
+        if item.error is not None:
+            continue
+        problem = shape_problem(key, item.value)
+        if problem is not None:
+            message = f"value does not have the catalogued shape (docs/evidence-keys.md) at {problem}"
+            replaced[key] = EvidenceItem.of_error(
+                key, Reason.EVIDENCE_UNUSABLE, message, source=item.source, collected_at=item.collected_at
+            )
+    return snapshot.with_items(replaced) if replaced else snapshot
 
 
 def validate_snapshot(snapshot: EvidenceSnapshot) -> None:

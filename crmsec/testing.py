@@ -18,7 +18,7 @@ from typing import Any
 
 from crmsec.engine import EvaluationOptions, record_finding, run_checks
 from crmsec.errors import Reason
-from crmsec.evidence import EvidenceItem, EvidenceSnapshot, SnapshotMetadata
+from crmsec.evidence import EvidenceItem, EvidenceSnapshot, SnapshotMetadata, apply_catalogue
 from crmsec.profiles import Profile
 from crmsec.registry import Catalogue, load_catalogue
 from crmsec.report.model import FindingRecord
@@ -30,7 +30,11 @@ FIXED_TIME = "2026-01-01T00:00:00Z"
 def snapshot_from_values(
     source: Path | Mapping[str, Any], *, platform: str = "salesforce", collected_at: str = FIXED_TIME
 ) -> EvidenceSnapshot:
-    """A schema-valid snapshot with real hashes from `{evidence key: value}` (a mapping or a JSON file)."""
+    """A schema-valid snapshot with real hashes from `{evidence key: value}` (a mapping or a JSON file).
+
+    As in a scan, a value that breaks its key's catalogued shape (`crmsec.evidence_keys`) becomes an
+    `evidence_unusable` error item naming the JSON path.
+    """
     values: Mapping[str, Any]
     values = json.loads(source.read_text(encoding="utf-8")) if isinstance(source, Path) else source
     items: dict[str, EvidenceItem] = {}
@@ -51,7 +55,7 @@ def snapshot_from_values(
         connector_version="0",
         tool_version=__version__,
     )
-    return EvidenceSnapshot(metadata, items)
+    return apply_catalogue(EvidenceSnapshot(metadata, items))
 
 
 @cache
