@@ -12,6 +12,7 @@ CrmsecError              .hint: what the user should do next
 ├── ConnectorError       .endpoint, .reason: one request failed, recorded as an evidence item error
 │   └── TargetError      the target is unusable (unreachable, TLS unverified, credentials rejected): exit 3
 ├── EvidenceError        a check cannot use what it got: an ERROR finding
+├── RenderError          a report format failed while rendering (the other formats are written): exit 3
 └── SigningError         a bad key or envelope
     └── VerificationError     a signature or digest does not match: `crmsec verify` exits 1
 ```
@@ -115,6 +116,12 @@ class TargetError(ConnectorError):
 
 class EvidenceError(CrmsecError):
     """A check cannot use the evidence it was given; the engine turns this into an ERROR finding."""
+
+
+class RenderError(CrmsecError):
+    """A report format failed while rendering (a crashing plugin): the other formats are written, exit 3."""
+
+    hint = "the other formats were written; fix or uninstall the plugin named, or drop it from --format"
 
 
 class SigningError(CrmsecError):

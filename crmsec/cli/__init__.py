@@ -24,6 +24,7 @@ COMMANDS: tuple[str, ...] = (
     "collect",
     "evaluate",
     "report",
+    "formats",
     "checks",
     "profiles",
     "schema",

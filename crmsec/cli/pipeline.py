@@ -235,7 +235,7 @@ def write_bundle(
     nothing in the folder looks current when it is not.
     """
     from crmsec.documents import write_private
-    from crmsec.render import DEFAULT_FORMATS, parse_formats, write_formats
+    from crmsec.render import DEFAULT_FORMATS, parse_formats, write_each
 
     out = settings.out_dir
     out.mkdir(parents=True, exist_ok=True)
@@ -245,7 +245,7 @@ def write_bundle(
     if formats is None:
         formats = DEFAULT_FORMATS if settings.formats is None else parse_formats(settings.formats)
     previous = load_report(settings.previous) if settings.previous else None
-    files += write_formats(
+    rendered = write_each(
         report,
         out,
         formats,
@@ -253,11 +253,13 @@ def write_bundle(
         sarif_anchor=_sarif_anchor(settings),
         junit_fail_on=settings.junit_fail_on,
     )
+    files += rendered.written
     if settings.sign_key is not None:
         from crmsec.signing import sign_bundle
 
         files.append(sign_bundle(out, settings.sign_key))
     remove_stale_outputs(out, keep=files)
+    rendered.raise_failures()
     return files
 
 
@@ -267,11 +269,11 @@ def remove_stale_outputs(out: Path, *, keep: Sequence[Path]) -> None:
     Only our own fixed names (`render.FORMATS` and the envelope) are touched; anything else in the
     folder is left alone. A symlink with one of those names is removed, never followed.
     """
-    from crmsec.render import FORMATS
+    from crmsec.render import available
     from crmsec.signing import ENVELOPE_NAME
 
     kept = {path.name for path in keep}
-    for name in (*(entry.filename for entry in FORMATS.values()), ENVELOPE_NAME):
+    for name in (*(entry.filename for entry in available().values()), ENVELOPE_NAME):
         path = out / name
         if name in kept or not (path.is_symlink() or path.exists()):
             continue

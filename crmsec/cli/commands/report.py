@@ -15,7 +15,7 @@ from crmsec.render import (
     FORMATS,
     check_renderable,
     parse_formats,
-    write_formats,
+    write_each,
 )
 from crmsec.report.model import load_report
 from crmsec.signing import ENVELOPE_NAME
@@ -32,7 +32,10 @@ Formats (comma-separated; default: {",".join(DEFAULT_FORMATS)}):
 \b
 Exit codes:
   0  rendered
-  2  the report file, the previous report or a flag is invalid
+  2  the report file, the previous report or a flag is invalid (an unknown or broken plugin format)
+  3  a format failed while rendering (the other formats are written)
+
+More formats come from plugins: `crmsec formats` lists every one.
 """
 )
 
@@ -78,7 +81,7 @@ def command(
     target = out_dir if out_dir is not None else report_file.parent
     target.mkdir(parents=True, exist_ok=True)
 
-    written = write_formats(
+    result = write_each(
         report,
         target,
         names,
@@ -88,7 +91,9 @@ def command(
     )
     # As `scan` does: a format an earlier run wrote and this one did not is removed, not left behind with old
     # content and permissions. The envelope stays: it signs report.json and evidence.json, which this leaves alone.
-    remove_stale_outputs(target, keep=[*written, target / ENVELOPE_NAME])
-    for path in written:
+    # A format that failed is removed with them (its old file would look current), then its error is raised.
+    remove_stale_outputs(target, keep=[*result.written, target / ENVELOPE_NAME])
+    for path in result.written:
         console.out(str(path))
+    result.raise_failures()
     return ExitCode.OK
