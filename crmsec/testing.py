@@ -16,9 +16,10 @@ from functools import cache
 from pathlib import Path
 from typing import Any
 
+from crmsec import evidence_keys
 from crmsec.engine import EvaluationOptions, record_finding, run_checks
 from crmsec.errors import Reason
-from crmsec.evidence import EvidenceItem, EvidenceSnapshot, SnapshotMetadata, apply_catalogue
+from crmsec.evidence import EvidenceItem, EvidenceSnapshot, SnapshotMetadata, apply_catalogue, shape_problem
 from crmsec.profiles import Profile
 from crmsec.registry import Catalogue, load_catalogue
 from crmsec.report.model import FindingRecord
@@ -71,3 +72,34 @@ def run_check(
     profile = Profile(name="test", description="", sha256="0" * 64, sources=(), check_parameters={check_id: params})
     results = run_checks([spec], snapshot, profile, EvaluationOptions())
     return [record_finding(spec, finding, snapshot) for _, finding in results]
+
+
+def contract_problems(connector: object, snapshot: EvidenceSnapshot) -> list[str]:
+    """What breaks a connector's declared key contract in a snapshot it collected; empty when none does.
+
+    The connector declares `produces` (keys it records values for) and `unsupported` (keys it always records
+    as `not_supported`). The snapshot must hold exactly those keys (`tls.scan` only for an https target), each
+    produced one with a value of its catalogued shape, each unsupported one as a `not_supported` error.
+    """
+    produces = tuple(getattr(connector, "produces", ()))
+    unsupported = tuple(getattr(connector, "unsupported", ()))
+    problems = [f"{key}: declared both produced and unsupported" for key in sorted(set(produces) & set(unsupported))]
+    problems += [
+        f"{key}: not in the evidence key catalogue"
+        for key in sorted({*produces, *unsupported})
+        if not key.startswith("raw.") and evidence_keys.get(key) is None
+    ]
+    expected = {*produces, *unsupported}
+    if not snapshot.metadata.target_url.startswith("https://"):
+        expected.discard("tls.scan")
+    problems += [f"{key}: recorded but not declared" for key in sorted(set(snapshot.items) - expected)]
+    problems += [f"{key}: declared but not recorded" for key in sorted(expected - set(snapshot.items))]
+    for key in sorted(expected & set(snapshot.items)):
+        item = snapshot.items[key]
+        if key in unsupported and (item.error is None or item.error.reason is not Reason.NOT_SUPPORTED):
+            problems.append(f"{key}: declared unsupported but not recorded as not_supported")
+        elif key in produces and item.error is not None:
+            problems.append(f"{key}: no value ({item.error.reason}: {item.error.message})")
+        elif key in produces and (problem := shape_problem(key, item.value)) is not None:
+            problems.append(problem)
+    return problems

@@ -15,7 +15,7 @@ from crmsec.errors import Reason
 from crmsec.evidence import load_snapshot, save_snapshot, shape_problem
 from crmsec.registry import load_catalogue
 from crmsec.target import Target
-from crmsec.testing import run_check, snapshot_from_values
+from crmsec.testing import contract_problems, run_check, snapshot_from_values
 from crmsec.vocabulary import Dimension, Status
 
 
@@ -83,3 +83,25 @@ def test_a_connector_recording_a_wrong_shape_gets_an_error_item() -> None:
 @pytest.mark.parametrize("key", sorted(evidence_keys.CATALOGUE))
 def test_a_bare_string_never_matches_a_catalogued_key(key: str) -> None:
     assert shape_problem(key, "not a value") is not None
+
+
+class _Declared:
+    produces = ("auth.mfa", "auth.sso")
+    unsupported = ("backup.status",)
+
+
+def test_the_connector_contract_names_every_breach() -> None:
+    snapshot = snapshot_from_values(
+        {
+            "auth.mfa": {"enforced_for_all": "yes"},
+            "backup.status": {"configured": True},
+            "org.info": {"name": "Acme"},
+        }
+    )
+    assert contract_problems(_Declared(), snapshot) == [
+        "org.info: recorded but not declared",
+        "auth.sso: declared but not recorded",
+        "auth.mfa: no value (evidence_unusable: value does not have the catalogued shape (docs/evidence-keys.md)"
+        " at auth.mfa/enforced_for_all: 'yes' is not of type 'boolean', 'null')",
+        "backup.status: declared unsupported but not recorded as not_supported",
+    ]

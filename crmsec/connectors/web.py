@@ -274,6 +274,10 @@ class WebConnector:
     platform = "web"
     version = __version__
     sends_credentials = False
+    produces: tuple[str, ...] = ("tls.scan", "http.probe", "platform.config", "stability.api")
+    """The evidence keys it records values for (`tls.scan` for https targets only)."""
+    unsupported: tuple[str, ...] = INVISIBLE_KEYS
+    """The keys it always records as `not_supported`."""
 
     def __init__(
         self,

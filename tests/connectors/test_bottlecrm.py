@@ -23,6 +23,7 @@ from crmsec.errors import InputError, Reason, TargetError
 from crmsec.evidence import EvidenceSnapshot
 from crmsec.redaction import Identities, mask_identity
 from crmsec.target import Secret, Target
+from crmsec.testing import contract_problems
 
 BASE = "http://bottle.example.test"
 ORG_ID = "1f4f3208-0dfb-4fc0-8965-444fe6532ce7"
@@ -394,3 +395,11 @@ async def test_only_requested_keys_are_collected() -> None:
         is False
     )
     assert not paths & {"/api/org/tokens/", "/api/org/audit-log/", "/api/contacts/", "/schema/"}
+
+
+@pytest.mark.anyio
+async def test_emits_exactly_the_declared_keys_each_of_its_catalogued_shape() -> None:
+    with respx.mock(base_url=BASE, assert_all_called=False) as router:
+        mock_bottlecrm(router)
+        snapshot = await collect({"auth": "jwt"})
+    assert contract_problems(BottleCrmConnector(), snapshot) == []

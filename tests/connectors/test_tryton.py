@@ -20,6 +20,7 @@ from crmsec.errors import InputError, Reason, TargetError
 from crmsec.evidence import EvidenceSnapshot
 from crmsec.redaction import mask_identity
 from crmsec.target import Secret, Target
+from crmsec.testing import contract_problems
 
 BASE = "http://tryton.example.test"
 PASSWORD = "canary-Tryton-password-0123456789"  # a canary: must never reach evidence
@@ -522,3 +523,11 @@ def test_the_cli_scans_with_a_credentials_file_and_survives_a_hostile_user_name(
     for written in [*out.rglob("*"), captured.out, captured.err]:
         text = written.read_text(errors="replace") if isinstance(written, Path) and written.is_file() else str(written)
         assert PASSWORD not in text and SESSION_KEY not in text
+
+
+@pytest.mark.anyio
+async def test_emits_exactly_the_declared_keys_each_of_its_catalogued_shape() -> None:
+    with respx.mock(base_url=BASE, assert_all_called=False) as router:
+        mock_server(router, FakeTryton())
+        snapshot = await collect()
+    assert contract_problems(TrytonConnector(), snapshot) == []

@@ -26,7 +26,7 @@ from crmsec.errors import InputError, Reason
 from crmsec.evidence import EvidenceSnapshot
 from crmsec.plugin import Status
 from crmsec.target import Target
-from crmsec.testing import run_check
+from crmsec.testing import contract_problems, run_check
 
 URL = "https://crm.example.test"
 HTTP_KEYS = ("http.probe", "platform.config", "stability.api")  # tls.scan left out: respx cannot answer a TLS scan
@@ -229,6 +229,7 @@ async def test_scan_over_loopback_https(tmp_path: Path) -> None:
         async with make_client(target) as client:
             await WebConnector().collect(target, client, recorder)
     snapshot: EvidenceSnapshot = recorder.build(target, connector="web", connector_version="test")
+    assert contract_problems(WebConnector(), snapshot) == []
     collected = {key for key, item in snapshot.items.items() if item.error is None}
     assert collected == {"http.probe", "platform.config", "stability.api", "tls.scan"}
     unsupported = {key for key, item in snapshot.items.items() if item.error is not None}

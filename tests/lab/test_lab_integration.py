@@ -10,10 +10,12 @@ from typing import Any
 import pytest
 
 from crmsec import engine
+from crmsec.connectors.salesforce import SalesforceConnector
 from crmsec.errors import Reason, TargetError
 from crmsec.evidence import EvidenceSnapshot
 from crmsec.lab import LabConfig, start_lab
 from crmsec.target import Secret, Target
+from crmsec.testing import contract_problems
 
 pytestmark = pytest.mark.integration
 SECURITY_DIMENSIONS = (
@@ -179,3 +181,10 @@ def test_misconfigured_fails_in_every_security_dimension(snapshots: dict[str, Ev
         f.check_id for f in report.findings if f.status.value == "FAIL" and f.check_id.startswith("CRM-CFG-1")
     }
     assert health_check_fails, "platform_configuration should fail through the Health Check import (CRM-CFG-1xx)"
+
+
+@pytest.mark.parametrize("scenario", ["hardened", "misconfigured", "mixed"])
+def test_emits_exactly_the_declared_keys_each_of_its_catalogued_shape(
+    snapshots: dict[str, EvidenceSnapshot], scenario: str
+) -> None:
+    assert contract_problems(SalesforceConnector(), snapshots[scenario]) == []

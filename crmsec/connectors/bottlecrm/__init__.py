@@ -72,6 +72,14 @@ class BottleCrmConnector:
 
     platform = "bottlecrm"
     version = __version__
+    produces: tuple[str, ...] = (
+        "org.info", "identity.users", "integrations.api_keys", "encryption.platform", "backup.status",
+        "schema.objects", "data.samples", "audit.settings", "platform.config", "http.probe", "stability.api",
+        "tls.scan",
+    )  # fmt: skip
+    """The evidence keys it records values for (`tls.scan` for https targets only)."""
+    unsupported: tuple[str, ...] = tuple(NOT_SUPPORTED)
+    """The keys it always records as `not_supported`."""
 
     async def collect(self, target: Target, client: httpx.AsyncClient, recorder: Recorder) -> None:
         """Collect every key BottleCRM can give; one failed request becomes that key's error."""

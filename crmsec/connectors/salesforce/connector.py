@@ -27,7 +27,7 @@ from crmsec.connectors.bottlecrm.facts import load_facts
 from crmsec.connectors.http import ApiStats, Sleeper
 from crmsec.connectors.salesforce import data, external_apps, identity, metadata, platform
 from crmsec.connectors.salesforce.api import DEFAULT_API_VERSION, Budget, SalesforceApi, subrequest_error
-from crmsec.connectors.salesforce.evidence import EvidenceBuilder
+from crmsec.connectors.salesforce.evidence import PRODUCES, UNSUPPORTED, EvidenceBuilder
 from crmsec.connectors.tls import record_tls_scan
 from crmsec.connectors.web import probe_http
 from crmsec.errors import ConnectorError, InputError, Reason, TargetError
@@ -92,6 +92,8 @@ class SalesforceConnector:
 
     platform = "salesforce"
     version = "1.0.0"
+    produces: tuple[str, ...] = PRODUCES  # values, or the error of the request that failed
+    unsupported: tuple[str, ...] = UNSUPPORTED  # always `not_supported`
 
     def __init__(self, *, sleeper: Sleeper = asyncio.sleep, clock: Callable[[], datetime] | None = None) -> None:
         self._sleeper = sleeper

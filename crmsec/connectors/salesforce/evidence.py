@@ -19,6 +19,17 @@ from crmsec.connectors.salesforce import data, external_apps, identity, platform
 from crmsec.connectors.salesforce.values import nested, parse_time
 from crmsec.errors import ConnectorError, Reason
 
+PRODUCES: tuple[str, ...] = (
+    "org.info", "identity.users", "identity.profiles", "identity.permission_sets", "auth.password_policy",
+    "auth.session_settings", "auth.login_ip_ranges", "auth.mfa", "auth.sso", "access.object_permissions",
+    "access.org_defaults", "integrations.connected_apps", "integrations.oauth_tokens", "encryption.platform",
+    "backup.status", "schema.objects", "data.samples", "data.quality", "audit.settings",
+    "platform.health_check", "usage.activity", "http.probe", "stability.api", "tls.scan",
+)  # fmt: skip
+"""The evidence keys the Salesforce connector records values for (or the error of the request that failed)."""
+UNSUPPORTED: tuple[str, ...] = ("integrations.api_keys", "platform.config")
+"""The keys it always records as `not_supported` (`EvidenceBuilder.record`)."""
+
 
 class _Missing(Exception):
     """A required fetch failed; carries its ConnectorError."""

@@ -60,6 +60,14 @@ class TrytonConnector:
 
     platform = "tryton"
     version = __version__
+    produces: tuple[str, ...] = (
+        *DIRECTORY_KEYS, *RECORD_KEYS, "org.info", "auth.password_policy", "auth.session_settings", "auth.mfa",
+        "integrations.api_keys", "encryption.platform", "backup.status", "audit.settings", "platform.config",
+        "http.probe", "stability.api", "tls.scan",
+    )  # fmt: skip
+    """The evidence keys it records values for (`tls.scan` for https targets only)."""
+    unsupported: tuple[str, ...] = tuple(NOT_SUPPORTED)
+    """The keys it always records as `not_supported`."""
 
     async def collect(self, target: Target, client: httpx.AsyncClient, recorder: Recorder) -> None:
         """Sign in, collect every key Tryton can give, sign out; one failed read becomes its keys' error."""
