@@ -12,19 +12,17 @@ Python 3.12 is found as `$CRMSEC_LIVE_PYTHON`, `python3.12` on PATH, or pyenv's 
 
 from __future__ import annotations
 
-import contextlib
 import json
 import os
 import shutil
-import signal
 import socket
 import subprocess
 import sys
 import time
-import urllib.error
-import urllib.request
 from dataclasses import dataclass, field
 from pathlib import Path
+
+from live_processes import LiveSetupError, stop_process_group, wait_until_answering
 
 DJANGO_CRM_VERSION = "1.35.0"
 ROOT = Path(__file__).resolve().parents[2]
@@ -49,10 +47,6 @@ URLS_WITHOUT_ADMIN = '''"""BottleCRM's URLs without the Django admin, as a caref
 from crm.urls import urlpatterns as _all
 urlpatterns = [pattern for pattern in _all if not str(getattr(pattern, "pattern", "")).startswith("admin/")]
 '''
-
-
-class LiveSetupError(RuntimeError):
-    """The live environment could not be prepared (no Python 3.12, pip or migrate failed)."""
 
 
 def find_python312() -> str:
@@ -206,32 +200,13 @@ class Deployment:
         self._wait_until_up()
 
     def _wait_until_up(self) -> None:
-        deadline = time.monotonic() + START_TIMEOUT
-        while time.monotonic() < deadline:
-            if self.process is not None and self.process.poll() is not None:
-                raise LiveSetupError(f"{self.name}: gunicorn exited; see {self.folder / 'server.log'}")
-            health = f"{self.url}/healthz/"
-            with (
-                contextlib.suppress(urllib.error.URLError, OSError),
-                urllib.request.urlopen(health, timeout=2) as answer,
-            ):
-                if answer.status == 200:
-                    return
-            time.sleep(0.2)
-        raise LiveSetupError(f"{self.name}: no answer on {self.url}/healthz/ within {START_TIMEOUT:.0f} s")
+        wait_until_answering(self.name, f"{self.url}/healthz/", self.process, server="gunicorn",
+                             log=self.folder / "server.log", timeout=START_TIMEOUT)  # fmt: skip
 
     def stop(self) -> None:
         """Kill the server's whole process group (gunicorn master and workers); safe to call twice."""
         process, self.process = self.process, None
-        if process is None or process.poll() is not None:
-            return
-        group = os.getpgid(process.pid)
-        os.killpg(group, signal.SIGTERM)
-        try:
-            process.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            os.killpg(group, signal.SIGKILL)
-            process.wait(timeout=10)
+        stop_process_group(process)
 
 
 def careless(folder: Path) -> Deployment:

@@ -12,11 +12,9 @@ trytond is never a dependency of crmsec: it lives only in this venv, and the con
 
 from __future__ import annotations
 
-import contextlib
 import json
 import os
 import shutil
-import signal
 import socket
 import ssl
 import subprocess
@@ -26,6 +24,8 @@ import urllib.error
 import urllib.request
 from dataclasses import dataclass, field
 from pathlib import Path
+
+from live_processes import LiveSetupError, stop_process_group, wait_until_answering
 
 TRYTOND_VERSION = "8.2.1"
 PACKAGES = (
@@ -44,10 +44,6 @@ HERE = Path(__file__).resolve().parent
 CACHE = ROOT / ".cache" / "live" / f"tryton-{TRYTOND_VERSION}"
 START_TIMEOUT = 60.0
 FORBIDDEN_PASSWORDS = "password\n123456\nqwerty\nletmein\nwelcome\nadmin\ntryton\n"
-
-
-class LiveSetupError(RuntimeError):
-    """The live Tryton environment could not be prepared (pip or module activation failed)."""
 
 
 def _run(command: list[str], *, log: Path, env: dict[str, str] | None = None, cwd: Path | None = None) -> None:
@@ -187,32 +183,14 @@ class Deployment:
     def _wait_until_up(self) -> None:
         context = ssl.create_default_context(cafile=str(self.ca_bundle)) if self.ca_bundle else None
         body = json.dumps({"id": 0, "method": "common.server.version", "params": []}).encode()
-        deadline = time.monotonic() + START_TIMEOUT
-        while time.monotonic() < deadline:
-            if self.process is not None and self.process.poll() is not None:
-                raise LiveSetupError(f"{self.name}: trytond exited; see {self.folder / 'server.log'}")
-            ping = urllib.request.Request(f"{self.url}/rpc/", data=body, headers={"Content-Type": "application/json"})
-            with (
-                contextlib.suppress(urllib.error.URLError, OSError),
-                urllib.request.urlopen(ping, timeout=2, context=context) as answer,
-            ):
-                if answer.status == 200:
-                    return
-            time.sleep(0.2)
-        raise LiveSetupError(f"{self.name}: no answer on {self.url}/rpc/ within {START_TIMEOUT:.0f} s")
+        ping = urllib.request.Request(f"{self.url}/rpc/", data=body, headers={"Content-Type": "application/json"})
+        wait_until_answering(self.name, ping, self.process, server="trytond", log=self.folder / "server.log",
+                             timeout=START_TIMEOUT, context=context)  # fmt: skip
 
     def stop(self) -> None:
         """Kill the server's process group; safe to call twice."""
         process, self.process = self.process, None
-        if process is None or process.poll() is not None:
-            return
-        group = os.getpgid(process.pid)
-        os.killpg(group, signal.SIGTERM)
-        try:
-            process.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            os.killpg(group, signal.SIGKILL)
-            process.wait(timeout=10)
+        stop_process_group(process)
 
 
 def careless(folder: Path) -> Deployment:
