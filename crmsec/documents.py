@@ -53,10 +53,15 @@ def parse_json_text(text: str) -> Any:
 
     Raises `ValueError` (JSONDecodeError is one) or `RecursionError`.
     """
-    document = json.loads(text, parse_constant=_refuse_constant, parse_float=_finite_float)
+    document = strict_loads(text)
     if _SURROGATE_ESCAPE.search(text) and _holds_surrogate(document):
         raise ValueError("a string holds a lone surrogate escape (\\ud800-\\udfff), which is not Unicode text")
     return document
+
+
+def strict_loads(text: str) -> Any:
+    """`json.loads` refusing NaN, Infinity and numbers that overflow to infinity (ValueError); surrogates pass."""
+    return json.loads(text, parse_constant=_refuse_constant, parse_float=_finite_float)
 
 
 def _holds_surrogate(document: Any) -> bool:
@@ -79,11 +84,21 @@ def _holds_surrogate(document: Any) -> bool:
     return False
 
 
-def read_json(path: Path, error: Callable[[str], InputError], *, max_bytes: int = MAX_DOCUMENT_BYTES) -> Any:
-    """Parse a JSON file; a non-regular, oversized, unreadable or invalid file raises `error(message)` naming it."""
+def read_json(
+    path: Path,
+    error: Callable[[str], InputError],
+    *,
+    max_bytes: int = MAX_DOCUMENT_BYTES,
+    parse: Callable[[bytes], Any] = parse_json,
+) -> Any:
+    """Parse a JSON file; a non-regular, oversized, unreadable or invalid file raises `error(message)` naming it.
+
+    `parse` turns the bytes into the document (default `parse_json`, which refuses lone surrogates; a reader of
+    CRM data passes one that replaces them, as connectors do with API answers).
+    """
     data = files.read_regular(path, limit=max_bytes, error=error)
     try:
-        return parse_json(data)
+        return parse(data)
     except UnicodeDecodeError as problem:
         raise error(f"{path}: not UTF-8 text") from problem
     except json.JSONDecodeError as problem:

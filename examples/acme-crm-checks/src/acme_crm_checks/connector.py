@@ -12,14 +12,12 @@ of failing the whole snapshot later. An unusable export is an InputError naming 
 
 from __future__ import annotations
 
-import json
-import math
 from pathlib import Path
 from typing import Any
 
 import httpx
 
-from crmsec import files
+from crmsec import documents
 from crmsec.connectors.base import Recorder
 from crmsec.connectors.exchange import without_lone_surrogates
 from crmsec.errors import InputError, Reason
@@ -32,31 +30,14 @@ def _export_error(message: str) -> InputError:
     return InputError(f"--option export: {message}")
 
 
-def _refuse_constant(name: str) -> Any:
-    raise ValueError(f"{name} is not valid JSON")
-
-
-def _finite(text: str) -> float:
-    value = float(text)
-    if not math.isfinite(value):
-        raise ValueError(f"the number {text[:40]} is out of range")
-    return value
+def _parse_crm_data(data: bytes) -> Any:
+    """Strict JSON like any crmsec input, but lone surrogates become U+FFFD instead of refusing the file."""
+    return without_lone_surrogates(documents.strict_loads(data.decode("utf-8")))
 
 
 def read_export(path: Path) -> Any:
     """The parsed export: a regular UTF-8 JSON file of at most MAX_EXPORT_BYTES, lone surrogates as U+FFFD."""
-    data = files.read_regular(path, limit=MAX_EXPORT_BYTES, error=_export_error)
-    try:
-        document = json.loads(data.decode("utf-8"), parse_constant=_refuse_constant, parse_float=_finite)
-    except UnicodeDecodeError as error:
-        raise _export_error(f"{path}: not UTF-8 text") from error
-    except json.JSONDecodeError as error:
-        raise _export_error(f"{path}: invalid JSON at line {error.lineno} column {error.colno}") from error
-    except ValueError as error:
-        raise _export_error(f"{path}: {error}") from error
-    except RecursionError as error:
-        raise _export_error(f"{path}: nested too deeply") from error
-    return without_lone_surrogates(document)
+    return documents.read_json(path, _export_error, max_bytes=MAX_EXPORT_BYTES, parse=_parse_crm_data)
 
 
 class ExportConnector:
