@@ -54,6 +54,7 @@ test: lint typecheck unit
 
 docs: $(DEV_STAMP)
 	$(BIN)/python -m crmsec.checkdocs docs/checks
+	$(BIN)/python -m crmsec.keydocs docs/evidence-keys.md
 
 clean:
 	rm -rf $(VENV) dist build .mypy_cache .ruff_cache .pytest_cache crmsec-report crmsec-demo crmsec-demo-keys

@@ -8,7 +8,7 @@ from pathlib import Path
 import jsonschema
 import pytest
 
-from crmsec import evidence_keys
+from crmsec import evidence_keys, keydocs
 from crmsec.canonical import digest
 from crmsec.connectors.base import Recorder
 from crmsec.errors import Reason
@@ -105,3 +105,8 @@ def test_the_connector_contract_names_every_breach() -> None:
         " at auth.mfa/enforced_for_all: 'yes' is not of type 'boolean', 'null')",
         "backup.status: declared unsupported but not recorded as not_supported",
     ]
+
+
+def test_the_key_docs_are_current() -> None:
+    page = Path(__file__).parents[1] / "docs" / "evidence-keys.md"
+    assert page.read_text(encoding="utf-8") == keydocs.render(), "docs/evidence-keys.md is stale: run make docs"
