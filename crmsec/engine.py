@@ -14,7 +14,7 @@ import queue
 import threading
 import time
 from collections import Counter
-from collections.abc import Callable, Iterable, Mapping, Sequence
+from collections.abc import Callable, Collection, Iterable, Mapping, Sequence
 from dataclasses import asdict, dataclass, field, replace
 from pathlib import Path
 from typing import Any, Protocol
@@ -313,7 +313,11 @@ def evaluate(
     now = options.clock()
     specs = select_checks(profile, catalogue.checks.values())
     if not specs:
-        raise ProfileError(f"profile {profile.name} selects no check", hint="check its select: ids, dimensions, ...")
+        unknown = "; ".join(profile.unknown_ids(catalogue.checks))
+        raise ProfileError(
+            f"profile {profile.name} selects no check" + (f": {unknown}" if unknown else ""),
+            hint="check its select: ids, dimensions, ...",
+        )
     results = run_checks(specs, snapshot, profile, options)
     records = sorted(
         [record_finding(spec, finding, snapshot) for spec, finding in results] + _plugin_findings(catalogue),
@@ -334,7 +338,7 @@ def evaluate(
         generated_at=timestamp(now),
         plugins=[_pack_json(pack) for pack in catalogue.packs],
         errors=[f"{problem.pack}: {problem.message}" for problem in catalogue.problems]
-        + _unused_parameters(profile, specs)
+        + _unused_parameters(profile, specs, catalogue.checks)
         + [
             f"{key}: {item.error.reason}: {item.error.message}"
             for key, item in sorted(snapshot.items.items())
@@ -347,8 +351,9 @@ def evaluate(
     return build_report(inputs, records, card, outcome, options.gate)
 
 
-def _unused_parameters(profile: Profile, specs: Sequence[CheckSpec]) -> list[str]:
-    """Profile parameters no selected check declares: likely typos, reported instead of silently ignored."""
+def _unused_parameters(profile: Profile, specs: Sequence[CheckSpec], known: Collection[str]) -> list[str]:
+    """Profile parameters no selected check declares and check ids no check has: likely typos, reported
+    (with a did-you-mean) instead of silently ignored."""
     declared = {name for spec in specs for name in spec.params}
     selected = {spec.id for spec in specs}
     problems = [
@@ -356,10 +361,11 @@ def _unused_parameters(profile: Profile, specs: Sequence[CheckSpec]) -> list[str
         for name in sorted(profile.parameters)
         if name not in declared
     ]
+    problems += [f"profile {profile.name}: {problem}" for problem in profile.unknown_ids(known)]
     problems += [
-        f"profile {profile.name}: select.ids names {check_id}, which is not a known check"
+        f"profile {profile.name}: select.ids names {check_id}, which the profile's other select rules leave out"
         for check_id in profile.select.get("ids", ())
-        if check_id not in selected
+        if check_id in known and check_id not in selected
     ]
     problems += [
         f"profile {profile.name}: check_parameters names {check_id}, which is not selected"

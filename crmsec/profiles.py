@@ -10,7 +10,7 @@ from __future__ import annotations
 import datetime as dt
 import fnmatch
 import itertools
-from collections.abc import Iterable, Mapping
+from collections.abc import Collection, Iterable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -20,7 +20,7 @@ from crmsec.canonical import digest
 from crmsec.errors import ProfileError
 from crmsec.plugin import FAILING_STATUSES, SEVERITY_ORDER, CheckSpec, Dimension, JsonValue, Severity, Status
 from crmsec.safe_yaml import load_yaml_file
-from crmsec.spelling import did_you_mean
+from crmsec.spelling import ID_CUTOFF, did_you_mean
 
 DEFAULT_PROFILE = "baseline"
 _MERGED_MAPPINGS = ("parameters", "check_parameters", "select", "gate")
@@ -90,6 +90,15 @@ class Profile:
         if rules.get("severities") and str(spec.severity) not in rules["severities"]:
             return False
         return not (rules.get("frameworks") and not set(rules["frameworks"]) & set(spec.frameworks))
+
+    def unknown_ids(self, known: Collection[str]) -> list[str]:
+        """One problem per `select.ids` entry that names none of the `known` check ids, each with a
+        did-you-mean (`CRM-AUTH-04` -> CRM-AUTH-004): a mistyped id would otherwise drop its check silently."""
+        return [
+            f"select.ids names {check_id}, which is not a known check{did_you_mean(check_id, known, cutoff=ID_CUTOFF)}"
+            for check_id in self.select.get("ids", ())
+            if check_id not in known
+        ]
 
     def dimension_weight(self, dimension: Dimension) -> float:
         """The weight of a dimension in the overall score (1.0 unless the profile says otherwise)."""

@@ -30,7 +30,8 @@ _CHECK_ID = re.compile(r"^([A-Za-z]+-[A-Za-z]+-)(\d{1,2})$")
 def close_matches(word: str, choices: Iterable[str], *, limit: int = 3, cutoff: float = CUTOFF) -> list[str]:
     """The choices closest to `word`, best first (compared case-insensitively, returned as spelled).
 
-    A check id typed without its leading zeros (`CRM-AUTH-4`) suggests the padded id first.
+    A check id typed without its leading zeros (`CRM-AUTH-4`, `CRM-AUTH-04`) suggests the padded id alone:
+    it is the same id, so near neighbours (`CRM-AUTH-014`) would only blur the answer.
     """
     spelled = {choice.lower(): choice for choice in choices}
     padded = _CHECK_ID.match(word)
@@ -40,7 +41,7 @@ def close_matches(word: str, choices: Iterable[str], *, limit: int = 3, cutoff: 
         best = _ratio(word, found[0])
         found = [match for match in found if _ratio(word, match) >= best - NEAR]
     if first in spelled:
-        found = [first, *(match for match in found if match != first)][:limit]
+        found = [first]
     return [spelled[match] for match in found]
 
 

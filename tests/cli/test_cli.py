@@ -163,12 +163,17 @@ def test_profile_selection_problems(capsys, evidence: Path, tmp_path: Path) -> N
     code, _, _ = run(capsys, "evaluate", str(evidence), "--profile", str(typo), "--out", str(tmp_path / "o"), "-q")
     assert code == 0
     errors = load_report(tmp_path / "o" / "report.json").errors
-    assert any("CRM-AUTH-04," in error or error.endswith("CRM-AUTH-04, which is not a known check") for error in errors)
+    assert (
+        "profile typo: select.ids names CRM-AUTH-04, which is not a known check (did you mean CRM-AUTH-004?)" in errors
+    )
     assert any("max_idel_minutes" in error for error in errors)
     empty = tmp_path / "empty.yaml"
     empty.write_text("name: empty\nselect: {ids: [CRM-NOPE-001]}\n")
     code, _, stderr = run(capsys, "evaluate", str(evidence), "--profile", str(empty), "--out", str(tmp_path / "e"))
-    assert code == 2 and "selects no check" in stderr
+    assert code == 2 and "selects no check: select.ids names CRM-NOPE-001, which is not a known check" in stderr
+    empty.write_text("name: empty\nselect: {ids: [CRM-AUTH-04]}\n")
+    code, _, stderr = run(capsys, "evaluate", str(evidence), "--profile", str(empty), "--out", str(tmp_path / "e"))
+    assert code == 2 and "CRM-AUTH-04, which is not a known check (did you mean CRM-AUTH-004?)" in stderr
 
 
 def test_yaml_dates_that_do_not_exist_are_input_errors(capsys, evidence: Path, tmp_path: Path) -> None:
