@@ -23,10 +23,10 @@ $(BIN)/python:
 	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "crmsec needs Python 3.11 or newer, $(PYTHON) is " + sys.version.split()[0] + "; run: make PYTHON=python3.11 ...")'
 	$(PYTHON) -m venv $(VENV)
 
-# `make demo` needs the runtime only; `make test` adds the dev tools (pytest, mypy, ruff, ...).
+# `make demo` needs the runtime and the lab extra (Faker); `make test` adds the dev tools (pytest, mypy, ruff, ...).
 $(RUNTIME_STAMP): pyproject.toml | $(BIN)/python
 	$(BIN)/python -m pip install --quiet --upgrade pip
-	$(BIN)/python -m pip install --quiet -e .
+	$(BIN)/python -m pip install --quiet -e '.[lab]'
 	touch $(RUNTIME_STAMP)
 
 $(DEV_STAMP): pyproject.toml | $(BIN)/python

@@ -37,7 +37,8 @@ def installed(tmp_path_factory: pytest.TempPathFactory) -> Path:
     venv.create(environment, with_pip=True)
     python = environment / "bin" / "python"
     installed = run(
-        [str(python), "-m", "pip", "install", "--quiet", str(wheel), str(ROOT / "examples" / "acme-crm-checks")],
+        # the demo below needs the lab extra (Faker); a real-org scan does not
+        [str(python), "-m", "pip", "install", "--quiet", f"{wheel}[lab]", str(ROOT / "examples" / "acme-crm-checks")],
         cwd=work,
     )
     assert installed.returncode == 0, installed.stderr[-2000:]

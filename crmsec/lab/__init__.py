@@ -25,6 +25,7 @@ from crmsec.lab import oauth
 from crmsec.lab.certs import make_certificates
 from crmsec.lab.health_check import LOCALES
 from crmsec.lab.org import LabOrg
+from crmsec.lab.people import require_faker
 from crmsec.lab.scenarios import SCENARIOS
 from crmsec.lab.server import FAULT_KINDS, FAULT_SCOPES, ServerState, TlsThreadingServer, tls_context
 
@@ -102,6 +103,7 @@ class Lab:
     """A running lab server."""
 
     def __init__(self, config: LabConfig) -> None:
+        require_faker()
         config.validate()
         self.config = config
         try:

@@ -13,7 +13,9 @@ import zlib
 from dataclasses import dataclass
 from datetime import date, timedelta
 
-from faker import Faker
+from crmsec.errors import InputError
+
+LAB_EXTRA = "the lab needs the extra: pip install 'crmsec[lab]'"
 
 LOCALES = ("en_US", "en_GB", "de_DE", "fr_FR", "ja_JP", "zh_CN")
 _POOL = 60
@@ -94,7 +96,21 @@ class _Pool:
     domains: tuple[str, ...]
 
 
+def require_faker() -> None:
+    """Raise InputError (exit 2, one line) when Faker, the lab's only extra dependency, is not installed.
+
+    Faker is imported here and in `_pool` only, so scanning a real org never needs it.
+    """
+    try:
+        import faker  # noqa: F401 -- probe only
+    except ImportError as error:
+        raise InputError(LAB_EXTRA, hint="install the lab extra, or scan a real org instead") from error
+
+
 def _pool(locale: str, seed: int) -> _Pool:
+    require_faker()
+    from faker import Faker
+
     faker = Faker(locale)
     faker.seed_instance(seed)
     return _Pool(
