@@ -125,6 +125,13 @@ class EvidenceSnapshot:
     metadata: SnapshotMetadata
     items: Mapping[str, EvidenceItem] = field(default_factory=dict)
 
+    def __post_init__(self) -> None:
+        # However a snapshot is built (a connector, evidence.json, input files, a plugin or an API caller), a
+        # value of the wrong shape for its catalogued key becomes an error item here, so checks never see it.
+        replaced = _misshapen(self.items)
+        if replaced:
+            object.__setattr__(self, "items", {**self.items, **replaced})
+
     def to_json(self) -> dict[str, JsonValue]:
         """The snapshot as a JSON document, valid against `evidence.schema.json`."""
         return {
@@ -166,7 +173,7 @@ def snapshot_from_json(document: Any, *, where: str = "evidence") -> EvidenceSna
         identities=Identities(meta.get("identities", Identities.SHOWN)),
     )
     items = {key: _item_from_json(key, raw, where=where) for key, raw in document["items"].items()}
-    return apply_catalogue(EvidenceSnapshot(metadata, items))
+    return EvidenceSnapshot(metadata, items)
 
 
 def _item_from_json(key: str, raw: dict[str, Any], *, where: str) -> EvidenceItem:
@@ -207,23 +214,28 @@ def shape_problem(key: str, value: JsonValue) -> str | None:
     return f"{key}{documents.pointer(problem.absolute_path)}: {message}"
 
 
-def apply_catalogue(snapshot: EvidenceSnapshot) -> EvidenceSnapshot:
-    """The snapshot with every value that breaks its key's catalogued shape replaced by an error item.
+_CHECKED: dict[tuple[str, str], str | None] = {}
+"""(key, item sha256) -> shape problem: a value is validated once however many snapshots hold it."""
+_CHECKED_MAX = 4096
 
-    The error (`evidence_unusable`) names the key and the JSON path, so the checks that need the key give
-    ERROR with that reason; a wrong shape is never judged, never crashes a check and never passes.
-    """
+
+def _misshapen(items: Mapping[str, EvidenceItem]) -> dict[str, EvidenceItem]:
+    """Error items (`evidence_unusable`, naming key and JSON path) for the values of the wrong shape."""
     replaced: dict[str, EvidenceItem] = {}
-    for key, item in snapshot.items.items():
-        if item.error is not None:
+    for key, item in items.items():
+        if item.error is not None or evidence_keys.get(key) is None:
             continue
-        problem = shape_problem(key, item.value)
+        if (key, item.sha256) not in _CHECKED:
+            if len(_CHECKED) >= _CHECKED_MAX:
+                _CHECKED.clear()
+            _CHECKED[key, item.sha256] = shape_problem(key, item.value)
+        problem = _CHECKED[key, item.sha256]
         if problem is not None:
             message = f"value does not have the catalogued shape (docs/evidence-keys.md) at {problem}"
             replaced[key] = EvidenceItem.of_error(
                 key, Reason.EVIDENCE_UNUSABLE, message, source=item.source, collected_at=item.collected_at
             )
-    return snapshot.with_items(replaced) if replaced else snapshot
+    return replaced
 
 
 def validate_snapshot(snapshot: EvidenceSnapshot) -> None:

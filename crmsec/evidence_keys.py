@@ -1,7 +1,7 @@
 """The evidence key catalogue: every platform-neutral key, its owner dimension, meaning and JSON Schema.
 
-Snapshots are checked against it when a recorder builds them and when evidence.json is loaded
-(`crmsec.evidence.apply_catalogue`): a value of the wrong shape becomes an `evidence_unusable` error naming
+Every snapshot is checked against it when built (`crmsec.evidence.EvidenceSnapshot`, by a connector, from
+evidence.json, inputs or an API caller): a value of the wrong shape becomes an `evidence_unusable` error naming
 the key and JSON path, so checks needing it give ERROR. `raw.*` and plugin keys are not checked. Fields may be
 `null` (unknown) and extra fields are allowed (platform additions). A leaf module: imports only the vocabulary.
 """

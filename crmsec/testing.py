@@ -19,7 +19,7 @@ from typing import Any
 from crmsec import evidence_keys
 from crmsec.engine import EvaluationOptions, record_finding, run_checks
 from crmsec.errors import Reason
-from crmsec.evidence import EvidenceItem, EvidenceSnapshot, SnapshotMetadata, apply_catalogue, shape_problem
+from crmsec.evidence import EvidenceItem, EvidenceSnapshot, SnapshotMetadata, shape_problem
 from crmsec.profiles import Profile
 from crmsec.registry import Catalogue, load_catalogue
 from crmsec.report.model import FindingRecord
@@ -34,7 +34,7 @@ def snapshot_from_values(
     """A schema-valid snapshot with real hashes from `{evidence key: value}` (a mapping or a JSON file).
 
     As in a scan, a value that breaks its key's catalogued shape (`crmsec.evidence_keys`) becomes an
-    `evidence_unusable` error item naming the JSON path.
+    `evidence_unusable` error item naming the JSON path (every `EvidenceSnapshot` does that).
     """
     values: Mapping[str, Any]
     values = json.loads(source.read_text(encoding="utf-8")) if isinstance(source, Path) else source
@@ -56,7 +56,7 @@ def snapshot_from_values(
         connector_version="0",
         tool_version=__version__,
     )
-    return apply_catalogue(EvidenceSnapshot(metadata, items))
+    return EvidenceSnapshot(metadata, items)
 
 
 @cache

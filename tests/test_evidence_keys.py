@@ -12,7 +12,7 @@ from crmsec import evidence_keys, keydocs
 from crmsec.canonical import digest
 from crmsec.connectors.base import Recorder
 from crmsec.errors import Reason
-from crmsec.evidence import load_snapshot, save_snapshot, shape_problem
+from crmsec.evidence import EvidenceItem, EvidenceSnapshot, load_snapshot, save_snapshot, shape_problem
 from crmsec.registry import load_catalogue
 from crmsec.target import Target
 from crmsec.testing import contract_problems, run_check, snapshot_from_values
@@ -110,3 +110,15 @@ def test_the_connector_contract_names_every_breach() -> None:
 def test_the_key_docs_are_current() -> None:
     page = Path(__file__).parents[1] / "docs" / "evidence-keys.md"
     assert page.read_text(encoding="utf-8") == keydocs.render(), "docs/evidence-keys.md is stale: run make docs"
+
+
+def test_every_snapshot_however_built_holds_only_catalogued_shapes() -> None:
+    base = snapshot_from_values({"org.info": {"name": "Acme"}})
+    wrong = EvidenceItem.of_value("access.org_defaults", ["Account"], source="api caller", collected_at="x")
+    for snapshot in (
+        EvidenceSnapshot(base.metadata, {"access.org_defaults": wrong}),
+        base.with_items({"access.org_defaults": wrong}),
+    ):
+        [item] = [item for item in snapshot.items.values() if item.source == "api caller"]
+        assert item.error is not None and item.error.reason is Reason.EVIDENCE_UNUSABLE
+        assert "access.org_defaults/: ['Account'] is not of type 'object'" in item.error.message

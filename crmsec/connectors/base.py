@@ -15,7 +15,7 @@ from typing import Protocol, TypeAlias
 import httpx
 
 from crmsec.errors import ConnectorError, Reason
-from crmsec.evidence import EvidenceItem, EvidenceSnapshot, SnapshotMetadata, apply_catalogue, timestamp, utc_now
+from crmsec.evidence import EvidenceItem, EvidenceSnapshot, SnapshotMetadata, timestamp, utc_now
 from crmsec.redaction import Identities, mask_identities
 from crmsec.target import Target
 from crmsec.version import __version__
@@ -85,7 +85,7 @@ class Recorder:
         return sorted(self._items)
 
     def build(self, target: Target, *, connector: str, connector_version: str) -> EvidenceSnapshot:
-        """The snapshot of everything recorded; a value that breaks its key's catalogued shape becomes an error."""
+        """The snapshot of everything recorded (a value of the wrong catalogued shape becomes an error there)."""
         metadata = SnapshotMetadata(
             platform=target.platform,
             target_url=target.url,
@@ -97,7 +97,7 @@ class Recorder:
             notes=tuple(self.notes),
             identities=self.identities,
         )
-        return apply_catalogue(EvidenceSnapshot(metadata, dict(self._items)))
+        return EvidenceSnapshot(metadata, dict(self._items))
 
 
 class Connector(Protocol):
