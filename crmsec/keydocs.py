@@ -24,10 +24,11 @@ HEADER = """# Evidence key catalogue
 
 Every evidence key a built-in check reads, the dimension that owns it, and the fields its JSON Schema
 types. A value that does not match its key's schema (a wrong type anywhere, e.g. a string where a list is
-due) becomes an `evidence_unusable` error for that key when a connector's snapshot is built or evidence.json
-is loaded; the error names the key and the JSON path (`schema.objects/0/fields: ...`), and the checks that
-need the key report ERROR. Fields may be `null` (unknown) and connectors may add fields. `raw.*` keys are not
-catalogued. docs/evidence.md explains the meaning of each field.
+due) becomes an `evidence_unusable` error for that key whenever a snapshot is built (by a connector, from
+evidence.json, from input files or by an API caller); the error names the key and the JSON path
+(`schema.objects/0/fields: ...`), and the checks that need the key report ERROR. Fields may be `null`
+(unknown) and connectors may add fields. `raw.*` keys are not catalogued. docs/evidence.md explains the
+meaning of each field.
 
 Per connector: `yes` when it records a value (or the error of the request that failed), `not supported` when
 it always records `not_supported` (the checks become NOT_APPLICABLE), `-` when it records nothing (the checks
