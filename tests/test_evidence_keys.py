@@ -8,7 +8,7 @@ from pathlib import Path
 import jsonschema
 import pytest
 
-from crmsec import evidence_keys, keydocs
+from crmsec import evidence_keys
 from crmsec.canonical import digest
 from crmsec.connectors.base import Recorder
 from crmsec.errors import Reason
@@ -108,6 +108,8 @@ def test_the_connector_contract_names_every_breach() -> None:
 
 
 def test_the_key_docs_are_current() -> None:
+    from crmsec import keydocs  # imports every built-in connector
+
     page = Path(__file__).parents[1] / "docs" / "evidence-keys.md"
     assert page.read_text(encoding="utf-8") == keydocs.render(), "docs/evidence-keys.md is stale: run make docs"
 
@@ -122,3 +124,20 @@ def test_every_snapshot_however_built_holds_only_catalogued_shapes() -> None:
         [item] = [item for item in snapshot.items.values() if item.source == "api caller"]
         assert item.error is not None and item.error.reason is Reason.EVIDENCE_UNUSABLE
         assert "access.org_defaults/: ['Account'] is not of type 'object'" in item.error.message
+
+
+@pytest.mark.parametrize(
+    ("check_id", "field"),
+    [
+        ("CRM-CFG-001", "debug_mode"),
+        ("CRM-CFG-002", "secret_key_weak"),
+        ("CRM-CFG-003", "cors_allow_all_origins"),
+        ("CRM-CFG-004", "allowed_hosts_wildcard"),
+        ("CRM-CFG-005", "admin_interface_exposed"),
+    ],
+)
+def test_a_flag_of_the_wrong_type_is_an_error_without_the_checks_own_guard(check_id: str, field: str) -> None:
+    """The platform.config checks no longer re-check their flag's type: the catalogue does, before them."""
+    [finding] = run_check(check_id, snapshot_from_values({"platform.config": {field: "yes"}}))
+    assert finding.status is Status.ERROR
+    assert f"platform.config/{field}: 'yes' is not of type 'boolean', 'null'" in finding.message
