@@ -141,3 +141,10 @@ def test_a_flag_of_the_wrong_type_is_an_error_without_the_checks_own_guard(check
     [finding] = run_check(check_id, snapshot_from_values({"platform.config": {field: "yes"}}))
     assert finding.status is Status.ERROR
     assert f"platform.config/{field}: 'yes' is not of type 'boolean', 'null'" in finding.message
+
+
+def test_a_scope_that_is_not_text_is_an_error_without_the_checks_own_guard() -> None:
+    apps = [{"name": "Sync", "scopes": ["api", 7]}]
+    [finding] = run_check("CRM-INT-001", snapshot_from_values({"integrations.connected_apps": apps}))
+    assert finding.status is Status.ERROR
+    assert "integrations.connected_apps/0/scopes/1: 7 is not of type 'string'" in finding.message
