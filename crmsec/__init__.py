@@ -8,6 +8,9 @@ The library behind the CLI, in the order data flows:
 
 The names are loaded lazily (PEP 562): `import crmsec.plugin` or `from crmsec.version import __version__`
 does not load the engine, the connectors or httpx; `crmsec.assess` does, on first use.
+
+`assess` is what `crmsec scan` and `crmsec evaluate` run; `check_snapshot` runs the checks over a snapshot as
+it is (no evaluation inputs, metrics or recommendations). `evaluate` is its deprecated former name.
 """
 
 from __future__ import annotations
@@ -18,7 +21,7 @@ from typing import TYPE_CHECKING, Any
 from crmsec.version import __version__
 
 if TYPE_CHECKING:
-    from crmsec.engine import EvaluationOptions, assess, collect, evaluate
+    from crmsec.engine import EvaluationOptions, assess, check_snapshot, collect, evaluate
     from crmsec.evidence import EvidenceSnapshot, load_snapshot, save_snapshot
     from crmsec.profiles import Profile, load_profile
     from crmsec.registry import Catalogue, load_catalogue
@@ -34,6 +37,7 @@ _LAZY: dict[str, str] = {
     "Secret": "crmsec.target",
     "Target": "crmsec.target",
     "assess": "crmsec.engine",
+    "check_snapshot": "crmsec.engine",
     "collect": "crmsec.engine",
     "evaluate": "crmsec.engine",
     "load_catalogue": "crmsec.registry",
@@ -68,6 +72,7 @@ __all__ = [
     "Target",
     "__version__",
     "assess",
+    "check_snapshot",
     "collect",
     "evaluate",
     "load_catalogue",

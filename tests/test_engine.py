@@ -139,7 +139,7 @@ def catalogue(*functions) -> Catalogue:
 
 def evaluate(values: dict, functions, profile: Profile = PROFILE, **options) -> Report:
     snapshot = snapshot_from_values(values)
-    return engine.evaluate(
+    return engine.check_snapshot(
         snapshot, profile, catalogue(*functions), engine.EvaluationOptions(clock=lambda: FIXED, **options)
     )
 
@@ -252,7 +252,9 @@ def test_baseline_gates_only_new_findings() -> None:
 def test_plugin_load_problems_become_error_findings() -> None:
     cat = catalogue(timeout_check)
     cat.problems.append(LoadProblem("plugin:broken", "ImportError: nope"))
-    report = engine.evaluate(snapshot_from_values(GOOD), PROFILE, cat, engine.EvaluationOptions(clock=lambda: FIXED))
+    report = engine.check_snapshot(
+        snapshot_from_values(GOOD), PROFILE, cat, engine.EvaluationOptions(clock=lambda: FIXED)
+    )
     broken = [f for f in report.findings if f.check_id == "plugin:broken"]
     assert broken and broken[0].status is Status.ERROR and broken[0].reason is Reason.PLUGIN_LOAD_FAILED
     assert any("plugin:broken" in error for error in report.errors)
@@ -331,3 +333,37 @@ def test_a_grade_from_few_decided_checks_says_it_is_partial() -> None:
     assert (report.coverage["decided"], report.coverage["selected"]) == (1, 2)
     validate_report(report.to_json(), where="test")
     assert evaluate(GOOD, [timeout_check]).scores.grade == "A"
+
+
+def test_evaluate_is_a_deprecated_alias_of_check_snapshot() -> None:
+    """The old name still works (it is public) but warns, and names both honest ones."""
+    import crmsec
+
+    options = engine.EvaluationOptions(clock=lambda: FIXED)
+    expected = engine.check_snapshot(snapshot_from_values(GOOD), PROFILE, catalogue(timeout_check), options)
+    with pytest.warns(DeprecationWarning, match="check_snapshot.*assess"):
+        report = crmsec.evaluate(snapshot_from_values(GOOD), PROFILE, catalogue(timeout_check), options)
+    assert report.to_json() == expected.to_json()
+    assert crmsec.check_snapshot is engine.check_snapshot
+
+
+def test_the_split_engine_keeps_its_public_names() -> None:
+    """runner, waivers and report assembly live in their own modules; `crmsec.engine` still exports them."""
+    from crmsec import assemble, runner
+
+    assert engine.run_checks is runner.run_checks
+    assert engine.record_finding is assemble.record_finding
+    assert engine.DEFAULT_CHECK_TIMEOUT == runner.DEFAULT_CHECK_TIMEOUT
+    assert set(engine.__all__) <= set(dir(engine))
+
+
+def test_the_runner_and_report_assembly_load_no_connector() -> None:
+    import subprocess
+    import sys
+
+    probe = (
+        "import sys, crmsec.runner, crmsec.assemble, crmsec.waivers\n"
+        "print(sorted({'httpx', 'crmsec.connectors', 'crmsec.engine'} & set(sys.modules)))"
+    )
+    result = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, check=True, timeout=120)
+    assert result.stdout.strip() == "[]"

@@ -148,7 +148,7 @@ def test_generic_accounts_judges_masked_usernames_as_it_judges_raw_ones(case: st
 
 
 def _report(snapshot: EvidenceSnapshot) -> Report:
-    return engine.evaluate(snapshot, load_profile("baseline"), load_catalogue(plugins=False))
+    return engine.check_snapshot(snapshot, load_profile("baseline"), load_catalogue(plugins=False))
 
 
 @pytest.mark.parametrize("identities", list(Identities))

@@ -127,14 +127,14 @@ def test_a_mistyped_select_id_gets_a_did_you_mean(tmp_path: Path) -> None:
         "select.ids names crm-tls-001, which is not a known check (did you mean CRM-TLS-001?)",
         "select.ids names ZZZ-NOPE-1, which is not a known check",  # nothing close: no guess
     ]
-    report = engine.evaluate(snapshot_from_values({}), profile, CATALOGUE)
+    report = engine.check_snapshot(snapshot_from_values({}), profile, CATALOGUE)
     assert "profile typo: select.ids names CRM-AUTH-04, which is not a known check (did you mean CRM-AUTH-004?)" in (
         report.errors
     )
     only_typos = tmp_path / "only.yaml"
     only_typos.write_text("name: only\nselect: {ids: [CRM-AUTH-04]}\n")
     with pytest.raises(ProfileError, match=r"selects no check: .*CRM-AUTH-04.*did you mean CRM-AUTH-004\?"):
-        engine.evaluate(snapshot_from_values({}), load_profile(str(only_typos)), CATALOGUE)
+        engine.check_snapshot(snapshot_from_values({}), load_profile(str(only_typos)), CATALOGUE)
 
 
 def test_a_known_id_left_out_by_other_rules_is_not_called_unknown(tmp_path: Path) -> None:
@@ -143,7 +143,7 @@ def test_a_known_id_left_out_by_other_rules_is_not_called_unknown(tmp_path: Path
 
     path = tmp_path / "narrow.yaml"
     path.write_text("name: narrow\nselect: {ids: [CRM-AUTH-004, CRM-TLS-001], dimensions: [authentication]}\n")
-    report = engine.evaluate(snapshot_from_values({}), load_profile(str(path)), CATALOGUE)
+    report = engine.check_snapshot(snapshot_from_values({}), load_profile(str(path)), CATALOGUE)
     assert "profile narrow: select.ids names CRM-TLS-001, which the profile's other select rules leave out" in (
         report.errors
     )

@@ -9,8 +9,8 @@ import crmsec.plugin
 def test_top_level_api() -> None:
     assert sorted(crmsec.__all__) == [
         "Catalogue", "EvaluationOptions", "EvidenceSnapshot", "Profile", "Report", "Secret", "Target",
-        "__version__", "assess", "collect", "evaluate", "load_catalogue", "load_profile", "load_report",
-        "load_snapshot", "save_snapshot",
+        "__version__", "assess", "check_snapshot", "collect", "evaluate", "load_catalogue", "load_profile",
+        "load_report", "load_snapshot", "save_snapshot",
     ]  # fmt: skip
     for name in crmsec.__all__:
         assert hasattr(crmsec, name)

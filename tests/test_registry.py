@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from crmsec import registry, resources
-from crmsec.engine import evaluate
+from crmsec.engine import check_snapshot
 from crmsec.errors import PluginConflictError, PluginError
 from crmsec.plugin import Status
 from crmsec.profiles import load_profile
@@ -201,7 +201,7 @@ def test_the_pack_sha256_is_recorded_in_the_report(entry_point_pack: Path, tmp_p
     folder.mkdir()
     write(folder, "_helper.py", "LIMIT = 10\n")
     catalogue = load_catalogue(plugins=True, directories=[folder])
-    report = evaluate(snapshot_from_values({}), load_profile("baseline"), catalogue)
+    report = check_snapshot(snapshot_from_values({}), load_profile("baseline"), catalogue)
     recorded = {str(pack["origin"]): pack["sha256"] for pack in report.plugins}
     assert recorded["entry_point"] == pack_digest([entry_point_pack])
     assert recorded["directory"] == pack_digest([folder])

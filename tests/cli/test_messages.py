@@ -133,7 +133,7 @@ def test_a_mistyped_profile_parameter_gets_a_suggestion() -> None:
     from crmsec.testing import snapshot_from_values
 
     profile = dataclasses.replace(load_profile("baseline"), parameters={"max_idle_minute": 5})
-    report = engine.evaluate(snapshot_from_values({}), profile, load_catalogue(plugins=False))
+    report = engine.check_snapshot(snapshot_from_values({}), profile, load_catalogue(plugins=False))
     assert any("parameter max_idle_minute is used by no selected check (did you mean max_idle_minutes?)" in error
                for error in report.errors)  # fmt: skip
 
@@ -148,7 +148,7 @@ def test_the_coverage_line_and_the_scores_count_the_same_checks() -> None:
 
     settings = {"idle_timeout_minutes": 120, "lock_sessions_to_ip": False, "https_required": True}
     snapshot = snapshot_from_values({"auth.session_settings": settings, "tls.scan": {"error": "not a scan"}})
-    report = engine.evaluate(snapshot, load_profile("baseline"), load_catalogue(plugins=False))
+    report = engine.check_snapshot(snapshot, load_profile("baseline"), load_catalogue(plugins=False))
     decided = sum(dimension.decided for dimension in report.scores.dimensions)
     selected = sum(dimension.checks for dimension in report.scores.dimensions)
     assert decided > 0

@@ -287,14 +287,14 @@ def test_passphrase_only_from_the_environment(
 
 def test_sign_and_verify_a_real_report(tmp_path: Path, key: Path, capsys: pytest.CaptureFixture[str]) -> None:
     """A report built by the engine, not a hand-written one: the fields signing reads must exist."""
-    from crmsec.engine import evaluate
+    from crmsec.engine import check_snapshot
     from crmsec.evidence import save_snapshot
     from crmsec.profiles import load_profile
     from crmsec.registry import load_catalogue
     from crmsec.testing import snapshot_from_values
 
     snapshot = snapshot_from_values({})
-    report = evaluate(snapshot, load_profile("baseline"), load_catalogue(plugins=False))
+    report = check_snapshot(snapshot, load_profile("baseline"), load_catalogue(plugins=False))
     (tmp_path / "report.json").write_bytes(report.to_bytes())
     save_snapshot(snapshot, tmp_path / "evidence.json")
     assert _run(capsys, "sign", tmp_path / "report.json", "--key", key)[0] == 0

@@ -155,7 +155,7 @@ def _report(snapshot: EvidenceSnapshot) -> Any:
 
     prepared, metrics, extras = evaluation.prepare(snapshot, None)
     options = engine.EvaluationOptions(metrics=metrics, extras=extras)
-    return engine.evaluate(prepared, load_profile("baseline"), load_catalogue(plugins=False), options)
+    return engine.check_snapshot(prepared, load_profile("baseline"), load_catalogue(plugins=False), options)
 
 
 def test_hardened_scores_at_least_90_overall_under_baseline(snapshots: dict[str, EvidenceSnapshot]) -> None:

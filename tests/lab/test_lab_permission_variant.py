@@ -72,7 +72,9 @@ def _findings(snapshot: EvidenceSnapshot) -> list[Finding]:
 
     prepared, metrics, extras = evaluation.prepare(snapshot, None)
     options = engine.EvaluationOptions(metrics=metrics, extras=extras)
-    return list(engine.evaluate(prepared, load_profile("baseline"), load_catalogue(plugins=False), options).findings)
+    return list(
+        engine.check_snapshot(prepared, load_profile("baseline"), load_catalogue(plugins=False), options).findings
+    )
 
 
 def _statuses(findings: list[Finding]) -> dict[str, Counter[str]]:

@@ -267,7 +267,7 @@ def _statuses(snapshot: EvidenceSnapshot) -> dict[str, Counter[str]]:
 
     prepared, metrics, extras = evaluation.prepare(snapshot, None)
     options = engine.EvaluationOptions(metrics=metrics, extras=extras)
-    report = engine.evaluate(prepared, load_profile("baseline"), load_catalogue(plugins=False), options)
+    report = engine.check_snapshot(prepared, load_profile("baseline"), load_catalogue(plugins=False), options)
     statuses: dict[str, Counter[str]] = {}
     for finding in report.findings:
         if finding.check_id not in TIMED_CHECKS:

@@ -20,7 +20,7 @@ import anyio
 import pytest
 from bottlecrm_server import DJANGO_CRM_VERSION, Deployment, careful, careless, prepare
 
-from crmsec.engine import collect, evaluate
+from crmsec.engine import check_snapshot, collect
 from crmsec.errors import TargetError
 from crmsec.evidence import EvidenceSnapshot
 from crmsec.plugin import Status
@@ -64,7 +64,7 @@ def scan(deployment: Deployment, *, auth: str = "jwt", facts: Path | None = None
     options = {"auth": auth, **({"facts": str(facts)} if facts else {})}
     target = Target(platform="bottlecrm", url=deployment.url, secret=Secret(credentials[auth]), options=options)
     snapshot = anyio.run(lambda: collect(target))
-    report = evaluate(snapshot, load_profile("baseline"), load_catalogue(plugins=False))
+    report = check_snapshot(snapshot, load_profile("baseline"), load_catalogue(plugins=False))
     return Scan(snapshot, report, credentials)
 
 

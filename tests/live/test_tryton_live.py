@@ -21,7 +21,7 @@ import anyio
 import pytest
 from tryton_server import PACKAGES, TRYTOND_VERSION, Deployment, careful, careless, installed_versions, prepare
 
-from crmsec.engine import collect, evaluate
+from crmsec.engine import check_snapshot, collect
 from crmsec.errors import TargetError
 from crmsec.evidence import EvidenceSnapshot
 from crmsec.plugin import Status
@@ -91,7 +91,7 @@ def scan(
     target = Target(platform="tryton", url=deployment.url, secret=Secret(secret), options=options,
                     ca_bundle=deployment.ca_bundle)  # fmt: skip
     snapshot = anyio.run(lambda: collect(target))
-    report = evaluate(snapshot, load_profile(SECURITY_PROFILE), load_catalogue(plugins=False))
+    report = check_snapshot(snapshot, load_profile(SECURITY_PROFILE), load_catalogue(plugins=False))
     return Scan(snapshot, report, credentials["password"])
 
 

@@ -159,7 +159,7 @@ def test_a_critical_fail_among_many_checks_leads_report_md(tmp_path: Path) -> No
         catalogue.add(spec, "test")
     snapshot = snapshot_from_values({"auth.session_settings": {"idle_timeout_minutes": 15}})
     profile = Profile(name="t", description="", sha256="0" * 64, sources=())
-    report = with_recommendations(engine.evaluate(snapshot, profile, catalogue))
+    report = with_recommendations(engine.check_snapshot(snapshot, profile, catalogue))
     text = render(report, "md").decode("utf-8")
     top = text.split("#### Top failures", 1)[1]
     assert top.index("T-AUTH-001") < top.index("T-SAT-001")
