@@ -137,6 +137,7 @@ RULES: list[tuple[str, tuple[str, ...]]] = [
     ("crmsec/scoring.py", ("httpx", "crmsec.engine", "crmsec.connectors")),
     ("crmsec/signing.py", ("crmsec.engine", "crmsec.report", "crmsec.registry", "httpx")),
     ("crmsec/attestation.py", ("crmsec.engine", "crmsec.report", "crmsec.registry", "httpx")),
+    ("crmsec/bundle.py", ("crmsec.cli", "crmsec.engine", "crmsec.connectors", "crmsec.registry", "checks", "httpx")),
 ]
 
 

@@ -1,6 +1,7 @@
 """Glue shared by `scan`, `evaluate` and `demo`: build the target, evaluate, write the bundle, gate.
 
-Everything here calls the library; what is printed goes through `console`.
+Argument plumbing and messages only: the bundle itself is `crmsec.bundle`. Everything here calls the library;
+what is printed goes through `console`.
 """
 
 from __future__ import annotations
@@ -12,14 +13,14 @@ from pathlib import Path
 
 import anyio
 
-from crmsec import engine
+from crmsec import bundle, engine
 from crmsec.cli import console
 from crmsec.cli.diagnose import TOKENLESS_AUTH, explain_collection_failure
 from crmsec.cli.options import ExitCode
 from crmsec.cli.summary import print_summary
 from crmsec.connectors import load_connector
 from crmsec.errors import ConnectorError, InputError
-from crmsec.evidence import EvidenceSnapshot, save_snapshot
+from crmsec.evidence import EvidenceSnapshot
 from crmsec.plugin import FAILING_STATUSES, JsonValue
 from crmsec.profiles import Profile, load_profile, select_checks
 from crmsec.redaction import Identities
@@ -178,10 +179,7 @@ def prepare_run(settings: RunSettings) -> PreparedRun:
     """Check --profile, --checks-dir and --format (pdf needs Chromium) up front: InputError (exit 2) before any
     network call, so a typo never costs a scan. The profile's parameters are type-checked against the
     selected checks here too."""
-    from crmsec.render import DEFAULT_FORMATS, check_renderable, parse_formats
-
-    formats = DEFAULT_FORMATS if settings.formats is None else parse_formats(settings.formats)
-    check_renderable(formats)
+    formats = bundle.resolve_formats(settings.formats)
     profile = load_profile(settings.profile)
     catalogue = load_catalogue(plugins=not settings.no_plugins, directories=settings.checks_dirs)
     for spec in select_checks(profile, catalogue.checks.values()):
@@ -228,69 +226,13 @@ def evaluate_and_write(
 def write_bundle(
     report: Report, snapshot: EvidenceSnapshot, settings: RunSettings, *, formats: Sequence[str] | None = None
 ) -> list[Path]:
-    """Write evidence.json, report.json, the rendered formats and (when asked) the DSSE envelope.
-
-    Every file is replaced atomically with its own mode (0600). Files that an earlier run wrote here but this
-    one does not (report.sarif after `--format html`, report.dsse.json without `--sign-key`) are removed, so
-    nothing in the folder looks current when it is not.
-    """
-    from crmsec.documents import write_private
-    from crmsec.render import DEFAULT_FORMATS, parse_formats, write_each
-
-    out = settings.out_dir
-    out.mkdir(parents=True, exist_ok=True)
-    save_snapshot(snapshot, out / "evidence.json")
-    write_private(out / "report.json", report.to_bytes())
-    files = [out / "report.json", out / "evidence.json"]
-    if formats is None:
-        formats = DEFAULT_FORMATS if settings.formats is None else parse_formats(settings.formats)
-    previous = load_report(settings.previous) if settings.previous else None
-    rendered = write_each(
-        report,
-        out,
-        formats,
-        previous=previous,
-        sarif_anchor=_sarif_anchor(settings),
+    """Write the output bundle into `--out` as the flags ask (`crmsec.bundle.write_bundle`)."""
+    names = tuple(formats) if formats is not None else bundle.resolve_formats(settings.formats)
+    options = bundle.BundleOptions(
+        formats=names,
+        previous=settings.previous,
+        sarif_anchor=bundle.sarif_anchor(settings.sarif_anchor, settings.profile),
         junit_fail_on=settings.junit_fail_on,
+        sign_key=settings.sign_key,
     )
-    files += rendered.written
-    if settings.sign_key is not None:
-        from crmsec.signing import sign_bundle
-
-        files.append(sign_bundle(out, settings.sign_key))
-    remove_stale_outputs(out, keep=files)
-    rendered.raise_failures()
-    return files
-
-
-def remove_stale_outputs(out: Path, *, keep: Sequence[Path]) -> None:
-    """Remove the rendered files and envelope crmsec writes into `out` that are not in `keep`.
-
-    Only our own fixed names (`render.FORMATS` and the envelope) are touched; anything else in the
-    folder is left alone. A symlink with one of those names is removed, never followed.
-    """
-    from crmsec.render import available
-    from crmsec.signing import ENVELOPE_NAME
-
-    kept = {path.name for path in keep}
-    for name in (*(entry.filename for entry in available().values()), ENVELOPE_NAME):
-        path = out / name
-        if name in kept or not (path.is_symlink() or path.exists()):
-            continue
-        try:
-            path.unlink()
-        except OSError as error:
-            reason = error.strerror or type(error).__name__
-            raise InputError(f"{path}: left from an earlier run and cannot be removed ({reason})") from error
-
-
-def _sarif_anchor(settings: RunSettings) -> str:
-    """Where SARIF results point: the flag, else a profile file given by relative path, else crmsec.yaml."""
-    from crmsec.render import DEFAULT_SARIF_ANCHOR
-
-    if settings.sarif_anchor:
-        return settings.sarif_anchor
-    profile = Path(settings.profile)
-    if profile.suffix in (".yaml", ".yml") and not profile.is_absolute() and ".." not in profile.parts:
-        return profile.as_posix()
-    return DEFAULT_SARIF_ANCHOR
+    return bundle.write_bundle(report, snapshot, settings.out_dir, options)

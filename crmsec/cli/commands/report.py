@@ -6,9 +6,9 @@ from pathlib import Path
 
 import click
 
+from crmsec.bundle import remove_stale_outputs
 from crmsec.cli import console
 from crmsec.cli.options import ExitCode, junit_fail_on_option
-from crmsec.cli.pipeline import remove_stale_outputs
 from crmsec.render import (
     DEFAULT_FORMATS,
     DEFAULT_SARIF_ANCHOR,
