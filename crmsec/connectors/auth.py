@@ -27,6 +27,7 @@ from cryptography.hazmat.primitives import hashes, serialization
 from cryptography.hazmat.primitives.asymmetric import padding, rsa
 
 from crmsec import files
+from crmsec.connectors.options import Option
 from crmsec.errors import InputError, Reason, TargetError
 from crmsec.target import Secret, Target, require_header_safe
 
@@ -37,6 +38,16 @@ SANDBOX_AUDIENCE = "https://test.salesforce.com"
 """The JWT `aud` Salesforce expects: login.salesforce.com for production orgs, test.salesforce.com for sandboxes
 (OAuth 2.0 JWT Bearer Flow for Server-to-Server Integration)."""
 MAX_KEY_FILE_BYTES = 1024 * 1024
+SANDBOX = Option("sandbox", "bool", None, "JWT audience test.salesforce.com (true) or login (false)")
+AUTH_OPTIONS = (
+    Option("auth", "enum", "bearer", "the OAuth flow", choices=("bearer", "client_credentials", "jwt")),
+    Option("token_url", "str", None, "the OAuth token endpoint (default: the instance's /services/oauth2/token)"),
+    Option("jwt_key_file", "path", None, "the PEM private key of the JWT flow"),
+    Option("jwt_key_env", "str", None, "the environment variable holding that PEM key"),
+    Option("audience", "str", None, "the JWT audience, overriding `sandbox`"),
+    SANDBOX,
+)
+"""The options of the Salesforce OAuth flows."""
 
 
 class BearerAuth(httpx.Auth):
@@ -256,11 +267,9 @@ def jwt_audience(target: Target) -> str:
     explicit = target.options.get("audience")
     if explicit:
         return explicit
-    flag = target.options.get("sandbox")
+    flag = target.options.get(SANDBOX.name)
     if flag is not None:
-        if flag.lower() not in ("true", "false"):
-            raise InputError(f"option sandbox={flag!r} must be true or false")
-        return SANDBOX_AUDIENCE if flag.lower() == "true" else PRODUCTION_AUDIENCE
+        return SANDBOX_AUDIENCE if SANDBOX.convert(flag, target.platform) else PRODUCTION_AUDIENCE
     return SANDBOX_AUDIENCE if is_sandbox_url(target.url) else PRODUCTION_AUDIENCE
 
 

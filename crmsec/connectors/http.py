@@ -42,6 +42,7 @@ from crmsec.connectors.exchange import (
     endpoint_of,
     map_transport_error,
 )
+from crmsec.connectors.options import CONCURRENCY
 from crmsec.connectors.retry import (
     IDEMPOTENT_METHODS,
     RETRY_STATUSES,
@@ -113,8 +114,10 @@ def make_client(target: Target, *, timeout: float = 30.0, max_connections: int |
 
 
 def _concurrency(target: Target) -> int:
-    raw = target.options.get("concurrency", "")
-    return min(64, int(raw)) if raw.isdigit() else 0
+    """The `concurrency` option (an InputError when it is not 1..64), 0 when not given."""
+    raw = target.options.get(CONCURRENCY.name)
+    value = None if raw is None else CONCURRENCY.convert(raw, target.platform)
+    return value if isinstance(value, int) else 0
 
 
 def ssl_context(target: Target) -> ssl.SSLContext:

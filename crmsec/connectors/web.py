@@ -47,9 +47,10 @@ from crmsec.connectors.http import (
     Sleeper,
     request,
 )
+from crmsec.connectors.options import COMMON, Option, OptionSpec
 from crmsec.connectors.sites import within_site
 from crmsec.connectors.tls import record_tls_scan
-from crmsec.errors import ConnectorError, InputError, Reason
+from crmsec.errors import ConnectorError, Reason
 from crmsec.target import Target
 from crmsec.version import __version__
 from crmsec.vocabulary import JsonValue
@@ -92,6 +93,10 @@ NOT_SERVED: Final = frozenset({429, 502, 503, 504})
 """Answers saying the page was not served (rate limit, gateway, unavailable). Still there after the retries,
 they tell nothing about the page, so the probe fails (an evidence error) instead of recording them."""
 FOLLOW_OFFSITE_OPTION: Final = "follow_offsite_redirects"
+OPTIONS = OptionSpec(
+    "web",
+    (*COMMON, Option(FOLLOW_OFFSITE_OPTION, "bool", False, "follow redirects to another site (not only same-site)")),
+)
 INVISIBLE_KEYS: Final = (
     "org.info",
     "identity.users",
@@ -277,6 +282,7 @@ class WebConnector:
     produces: tuple[str, ...] = ("tls.scan", "http.probe", "platform.config", "stability.api")
     """The evidence keys it records values for (`tls.scan` for https targets only)."""
     unsupported: tuple[str, ...] = INVISIBLE_KEYS
+    options = OPTIONS
     """The keys it always records as `not_supported`."""
 
     def __init__(
@@ -295,7 +301,7 @@ class WebConnector:
         for key in INVISIBLE_KEYS:
             recorder.fail(key, Reason.NOT_SUPPORTED, INVISIBLE_MESSAGE, source="web connector")
         parts = urlsplit(target.url)
-        offsite = _follow_offsite(target)  # a bad option is an input error before any request
+        offsite = OPTIONS.parse(target).flag(FOLLOW_OFFSITE_OPTION)  # a bad option fails before any request
         async with anyio.create_task_group() as group:
             if parts.scheme == "https":
                 port = parts.port or 443
@@ -385,13 +391,6 @@ class WebConnector:
 
 async def _record_tls(recorder: Recorder, host: str, port: int, target: Target) -> None:
     await record_tls_scan(recorder, host, port, ca_bundle=target.ca_bundle)
-
-
-def _follow_offsite(target: Target) -> bool:
-    raw = target.options.get(FOLLOW_OFFSITE_OPTION, "false").strip().lower()
-    if raw in ("true", "false"):
-        return raw == "true"
-    raise InputError(f"option {FOLLOW_OFFSITE_OPTION}={raw!r}: expected true or false")
 
 
 def _on_origin(url: str, path: str) -> str:

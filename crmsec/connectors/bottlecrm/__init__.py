@@ -27,7 +27,6 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Coroutine
-from pathlib import Path
 from typing import Any
 
 import anyio
@@ -35,11 +34,12 @@ import httpx
 
 from crmsec.connectors.base import Recorder
 from crmsec.connectors.bottlecrm import directory, probes, records
-from crmsec.connectors.bottlecrm.api import BottleApi, auth_for, auth_mode
+from crmsec.connectors.bottlecrm.api import AUTH_MODES, BottleApi, auth_for, auth_mode
 from crmsec.connectors.bottlecrm.facts import DeploymentFacts, backup_status, encryption_platform, load_facts
 from crmsec.connectors.http import ApiStats
+from crmsec.connectors.options import COMMON, ON_OFF, Option, OptionSpec
 from crmsec.connectors.tls import record_tls_scan
-from crmsec.errors import ConnectorError, InputError, Reason, TargetError
+from crmsec.errors import ConnectorError, Reason, TargetError
 from crmsec.target import Target
 from crmsec.version import __version__
 from crmsec.vocabulary import JsonValue
@@ -63,8 +63,15 @@ SESSION_ONLY = (
     "scan with a session JWT (auth=jwt) to collect it"
 )
 PROFILE = "/api/profile/"
-ON_VALUES = frozenset({"on", "true", "yes", "1"})
-OFF_VALUES = frozenset({"off", "false", "no", "0"})
+OPTIONS = OptionSpec(
+    "bottlecrm",
+    (
+        *COMMON,
+        records.SAMPLE_SIZE,
+        Option("auth", "enum", "pat", "the credential kind in CRMSEC_TOKEN", choices=AUTH_MODES),
+        Option("secret_key_probe", "bool", True, "test the default SECRET_KEY with a short-lived token", words=ON_OFF),
+    ),
+)
 
 
 class BottleCrmConnector:
@@ -79,13 +86,15 @@ class BottleCrmConnector:
     )  # fmt: skip
     """The evidence keys it records values for (`tls.scan` for https targets only)."""
     unsupported: tuple[str, ...] = tuple(NOT_SUPPORTED)
+    options = OPTIONS
     """The keys it always records as `not_supported`."""
 
     async def collect(self, target: Target, client: httpx.AsyncClient, recorder: Recorder) -> None:
         """Collect every key BottleCRM can give; one failed request becomes that key's error."""
-        facts = load_facts(Path(target.options["facts"]) if target.options.get("facts") else None)
-        probe_secret_key = _switch(target, "secret_key_probe", default=True)
-        sample_size = records.sample_size_option(target.options.get("sample_size"))
+        options = OPTIONS.parse(target)
+        facts = load_facts(options.path("facts"))
+        probe_secret_key = options.flag("secret_key_probe")
+        sample_size = options.number("sample_size")
         api = BottleApi(client, target.url, auth_for(target), ApiStats(recorder))
         org = await _org(api, recorder)
         async with anyio.create_task_group() as group:
@@ -98,15 +107,6 @@ class BottleCrmConnector:
         for key, message in NOT_SUPPORTED.items():
             recorder.fail(key, Reason.NOT_SUPPORTED, message, source="bottlecrm connector")
         recorder.add("stability.api", api.stats.to_evidence(), source="bottlecrm connector")
-
-
-def _switch(target: Target, name: str, *, default: bool) -> bool:
-    raw = target.options.get(name)
-    if raw is None:
-        return default
-    if raw.lower() in ON_VALUES | OFF_VALUES:
-        return raw.lower() in ON_VALUES
-    raise InputError(f"option {name}={raw!r}: expected on or off")
 
 
 async def _org(api: BottleApi, recorder: Recorder) -> dict[str, JsonValue]:

@@ -17,7 +17,8 @@ from dataclasses import dataclass
 from typing import Any
 
 from crmsec.connectors.bottlecrm.api import BottleApi
-from crmsec.errors import ConnectorError, InputError, Reason
+from crmsec.connectors.options import Option
+from crmsec.errors import ConnectorError, Reason
 from crmsec.pii import classify_column
 from crmsec.vocabulary import JsonValue
 
@@ -180,14 +181,6 @@ def data_samples(sample: ObjectSample) -> list[dict[str, JsonValue]]:
     return entries
 
 
-def sample_size_option(raw: str | None) -> int:
-    """The `sample_size` option (default DEFAULT_SAMPLE_SIZE); outside 1..MAX_SAMPLE_SIZE is an InputError."""
-    if raw is None:
-        return DEFAULT_SAMPLE_SIZE
-    try:
-        size = int(raw)
-    except ValueError as error:
-        raise InputError(f"option sample_size={raw!r}: expected a whole number") from error
-    if not 1 <= size <= MAX_SAMPLE_SIZE:
-        raise InputError(f"option sample_size={size}: expected 1 to {MAX_SAMPLE_SIZE}")
-    return size
+SAMPLE_SIZE = Option(
+    "sample_size", "int", DEFAULT_SAMPLE_SIZE, "records read per object for the PII scan", low=1, high=MAX_SAMPLE_SIZE
+)

@@ -15,22 +15,22 @@ from __future__ import annotations
 import asyncio
 from collections.abc import Awaitable, Callable
 from datetime import UTC, datetime
-from pathlib import Path
 from typing import Any
 from urllib.parse import quote, unquote, urlencode, urlsplit
 
 import httpx
 
-from crmsec.connectors.auth import auth_for
+from crmsec.connectors.auth import AUTH_OPTIONS, auth_for
 from crmsec.connectors.base import Recorder
 from crmsec.connectors.bottlecrm.facts import load_facts
 from crmsec.connectors.http import ApiStats, Sleeper
+from crmsec.connectors.options import COMMON, Option, Options, OptionSpec
 from crmsec.connectors.salesforce import data, external_apps, identity, metadata, platform
 from crmsec.connectors.salesforce.api import DEFAULT_API_VERSION, Budget, SalesforceApi, subrequest_error
 from crmsec.connectors.salesforce.evidence import PRODUCES, UNSUPPORTED, EvidenceBuilder
 from crmsec.connectors.tls import record_tls_scan
 from crmsec.connectors.web import probe_http
-from crmsec.errors import ConnectorError, InputError, Reason, TargetError
+from crmsec.errors import ConnectorError, Reason, TargetError
 from crmsec.target import Target
 
 QUERIES = {
@@ -74,17 +74,18 @@ TOOLING = {
 }
 
 
-def _option(target: Target, name: str, default: float, *, low: float, high: float) -> float:
-    raw = target.options.get(name)
-    if raw is None:
-        return default
-    try:
-        value = float(raw)
-    except ValueError as error:
-        raise InputError(f"option {name}={raw!r} is not a number") from error
-    if not low <= value <= high:
-        raise InputError(f"option {name}={raw!r} must be between {low:g} and {high:g}")
-    return value
+OPTIONS = OptionSpec(
+    "salesforce",
+    (
+        *COMMON,
+        *AUTH_OPTIONS,
+        Option("budget_share", "float", 0.5, "share of the org's remaining daily API calls to use", low=0.01, high=1),
+        Option("max_calls", "int", None, "a hard cap on the API calls of one collection", low=0, high=10**9),
+        Option("api_version", "str", DEFAULT_API_VERSION, "the REST API version"),
+        Option("tls_scan", "bool", True, "run tls.scan and http.probe of the instance URL"),
+        Option("sample_seed", "int", 0, "the seed of the record sample", low=0, high=2**31),
+    ),
+)
 
 
 class SalesforceConnector:
@@ -94,6 +95,7 @@ class SalesforceConnector:
     version = "1.0.0"
     produces: tuple[str, ...] = PRODUCES  # values, or the error of the request that failed
     unsupported: tuple[str, ...] = UNSUPPORTED  # always `not_supported`
+    options = OPTIONS
 
     def __init__(self, *, sleeper: Sleeper = asyncio.sleep, clock: Callable[[], datetime] | None = None) -> None:
         self._sleeper = sleeper
@@ -101,11 +103,11 @@ class SalesforceConnector:
 
     async def collect(self, target: Target, client: httpx.AsyncClient, recorder: Recorder) -> None:
         """Collect every key into `recorder`; raises TargetError when the org cannot be used at all."""
+        options = OPTIONS.parse(target)
         stats = ApiStats(recorder)
-        max_calls = target.options.get("max_calls")
         budget = Budget(
-            _option(target, "budget_share", 0.5, low=0.01, high=1.0),
-            hard_limit=int(max_calls) if max_calls and max_calls.isdigit() else None,
+            options.real("budget_share"),
+            hard_limit=options.maybe_number("max_calls"),
         )
         api = SalesforceApi(
             client,
@@ -113,15 +115,15 @@ class SalesforceConnector:
             auth=auth_for(target),
             stats=stats,
             budget=budget,
-            concurrency=int(_option(target, "concurrency", DEFAULT_CONCURRENCY, low=1, high=64)),
-            api_version=target.options.get("api_version", DEFAULT_API_VERSION),
+            concurrency=options.number("concurrency"),
+            api_version=options.text("api_version") or DEFAULT_API_VERSION,
             sleeper=self._sleeper,
         )
-        run = _Collection(api, target, now=self._clock())
+        run = _Collection(api, options, now=self._clock())
         builder = EvidenceBuilder(run.results, api_version=api.version, now=run.now)
         try:
             await api.get_json(f"{api.data_path}/limits")
-            endpoint = self._probe_endpoint(target, client, recorder)
+            endpoint = self._probe_endpoint(target, client, recorder, scan=options.flag("tls_scan"))
             run.start()
             await asyncio.gather(run.finish(), run.record_early(builder, recorder), endpoint)
         finally:
@@ -133,9 +135,11 @@ class SalesforceConnector:
                 f"({budget.share:.0%} of the daily calls remaining at start)"
             )
 
-    async def _probe_endpoint(self, target: Target, client: httpx.AsyncClient, recorder: Recorder) -> None:
+    async def _probe_endpoint(
+        self, target: Target, client: httpx.AsyncClient, recorder: Recorder, *, scan: bool
+    ) -> None:
         """tls.scan and http.probe of the instance URL (option tls_scan=false skips both)."""
-        if target.options.get("tls_scan", "true").lower() == "false":
+        if not scan:
             return
         parts = urlsplit(target.url)
         url = target.url if parts.path else target.url + "/"
@@ -158,12 +162,11 @@ class SalesforceConnector:
 class _Collection:
     """The concurrent fetches of one collection and their outcomes (value or ConnectorError)."""
 
-    def __init__(self, api: SalesforceApi, target: Target, *, now: datetime) -> None:
+    def __init__(self, api: SalesforceApi, options: Options, *, now: datetime) -> None:
         self.api = api
         self.now = now
-        facts_file = target.options.get("facts")
-        self.facts = load_facts(Path(facts_file) if facts_file else None)
-        self.seed = int(_option(target, "sample_seed", 0, low=0, high=2**31))
+        self.facts = load_facts(options.path("facts"))
+        self.seed = options.number("sample_seed")
         self.results: dict[str, Any] = {}
         self._tasks: dict[str, asyncio.Task[Any]] = {}
 

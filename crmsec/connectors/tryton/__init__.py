@@ -25,7 +25,6 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Awaitable, Callable
-from pathlib import Path
 
 import anyio
 import httpx
@@ -33,6 +32,7 @@ import httpx
 from crmsec.connectors.base import Recorder
 from crmsec.connectors.bottlecrm.facts import DeploymentFacts, backup_status, encryption_platform, load_facts
 from crmsec.connectors.http import ApiStats
+from crmsec.connectors.options import COMMON, Option, OptionSpec
 from crmsec.connectors.tls import record_tls_scan
 from crmsec.connectors.tryton import activity, directory, probes, records, server
 from crmsec.connectors.tryton.rpc import TrytonRpc, credentials_of
@@ -53,6 +53,16 @@ NOT_SUPPORTED: dict[str, str] = {
 DIRECTORY_KEYS = ("identity.users", "identity.profiles", "access.object_permissions", "access.org_defaults",
                   "raw.tryton.access")  # fmt: skip
 RECORD_KEYS = ("schema.objects", "data.samples")
+OPTIONS = OptionSpec(
+    "tryton",
+    (
+        *COMMON,
+        records.SAMPLE_SIZE,
+        Option("config", "path", None, "the server's trytond.conf, read where the scanner runs"),
+        Option("database", "str", None, "the database the server serves (required)"),
+        Option("user", "str", None, "the login (else `username` in --credentials-file)"),
+    ),
+)
 
 
 class TrytonConnector:
@@ -67,14 +77,16 @@ class TrytonConnector:
     )  # fmt: skip
     """The evidence keys it records values for (`tls.scan` for https targets only)."""
     unsupported: tuple[str, ...] = tuple(NOT_SUPPORTED)
+    options = OPTIONS
     """The keys it always records as `not_supported`."""
 
     async def collect(self, target: Target, client: httpx.AsyncClient, recorder: Recorder) -> None:
         """Sign in, collect every key Tryton can give, sign out; one failed read becomes its keys' error."""
+        options = OPTIONS.parse(target)
         credentials = credentials_of(target)
-        config = server.load_config(Path(target.options["config"]) if target.options.get("config") else None)
-        facts = load_facts(Path(target.options["facts"]) if target.options.get("facts") else None)
-        sample_size = records.sample_size_option(target.options.get("sample_size"))
+        config = server.load_config(options.path("config"))
+        facts = load_facts(options.path("facts"))
+        sample_size = options.number("sample_size")
         rpc = TrytonRpc(client, target.url, credentials.database, ApiStats(recorder))
         await rpc.login(credentials)
         try:
