@@ -472,7 +472,7 @@ def test_private_key_is_created_0600_exclusively(tmp_path: Path, monkeypatch: py
         calls.append((Path(path).name, flags, mode))
         return real_open(path, flags, mode, *args, **kwargs)
 
-    monkeypatch.setattr("crmsec.signing.os.open", spy)
+    monkeypatch.setattr("crmsec.signing_keys.os.open", spy)
     signing.generate_keypair(tmp_path / "k", passphrase=None, force=False)
     signing.generate_keypair(tmp_path / "k", passphrase=None, force=True)
     private_calls = [
