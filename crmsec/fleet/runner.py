@@ -245,10 +245,10 @@ def _with_requests(outcome: TargetOutcome, budget: RequestBudget) -> TargetOutco
 
 def _remove_own_files(folder: Path) -> None:
     """Remove what an earlier run of this org left (report, evidence, renders, envelope, record)."""
-    from crmsec.render import FORMATS
+    from crmsec.render import available
     from crmsec.signing import ENVELOPE_NAME
 
-    names = (*OWN_FILES, RECORD_NAME, ENVELOPE_NAME, *(entry.filename for entry in FORMATS.values()))
+    names = (*OWN_FILES, RECORD_NAME, ENVELOPE_NAME, *(entry.filename for entry in available().values()))
     for name in names:
         path = folder / name
         if path.is_symlink() or path.is_file():

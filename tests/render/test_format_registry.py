@@ -13,10 +13,12 @@ import pytest
 
 from crmsec.cli import main
 from crmsec.errors import InputError, RenderError
+from crmsec.evidence import save_snapshot
 from crmsec.render import FORMATS, available, check_renderable, render, write_formats
 from crmsec.render import formats as registry
 from crmsec.report.model import Report
 from crmsec.signing import ENVELOPE_NAME
+from crmsec.testing import snapshot_from_values
 
 FIXTURES = Path(__file__).parent / "fixtures"
 
@@ -193,3 +195,16 @@ def test_formats_lists_builtins_plugins_and_broken_ones(capsys: pytest.CaptureFi
 def test_without_plugins_the_registry_is_the_builtins() -> None:
     registry.reset()
     assert list(available()) == list(FORMATS)
+
+
+@pytest.mark.usefixtures("plugins")
+def test_evaluate_with_a_crashing_plugin_writes_the_rest_and_exits_3(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    evidence = tmp_path / "evidence-in.json"
+    save_snapshot(snapshot_from_values({}), evidence)
+    out = tmp_path / "out"
+    code, _, err = _run(capsys, "evaluate", evidence, "--out", out, "--format", "md,boom,csv", "--quiet")
+    assert code == 3, err
+    assert "report format 'boom'" in err and "Traceback" not in err
+    assert sorted(path.name for path in out.iterdir()) == ["evidence.json", "report.csv", "report.json", "report.md"]
