@@ -40,7 +40,8 @@ Exit codes:
   2  usage or input error: flags, profile, evidence, report, plugin
      (verify: neither --report/--evidence nor --signature-only)
   3  the scan could not run: unreachable target, TLS verification failed,
-     credentials rejected, nothing collected, crash
+     credentials rejected, nothing collected, crash, a report format
+     that failed while rendering (the other files are written)
 """
 
 
