@@ -1,4 +1,5 @@
-"""A throwaway certificate authority and a server certificate for 127.0.0.1/localhost, made with `cryptography`.
+"""A throwaway certificate authority and a server certificate for 127.0.0.1/localhost, made with `cryptography`,
+and the TLS context the lab server presents them with (`tls_context`: modern or legacy).
 
 The CA is generated at every lab start and never leaves the temporary directory; the server certificate
 carries proper subjectAltNames (DNS localhost, IP 127.0.0.1 and ::1), serverAuth EKU and key identifiers,
@@ -8,6 +9,8 @@ so strict clients and sslyze accept it once the CA bundle is trusted.
 from __future__ import annotations
 
 import ipaddress
+import ssl
+import warnings
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -132,3 +135,20 @@ def make_certificates(directory: Path) -> LabCertificates:
     )
     files.write_atomic(paths.private_key, key, mode=0o600)
     return paths
+
+
+def tls_context(certificate: str, private_key: str, *, profile: str) -> ssl.SSLContext:
+    """The server's TLS context: `modern` (TLS 1.2+) or `legacy` (TLS 1.0+, weak ciphers where OpenSSL allows)."""
+    context = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
+    context.load_cert_chain(certificate, private_key)
+    if profile == "legacy":
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore", DeprecationWarning)  # the deprecated protocol is the point here
+            context.minimum_version = ssl.TLSVersion.TLSv1
+        context.set_ciphers("ALL:@SECLEVEL=0")
+    else:
+        # Mozilla's "intermediate" configuration: TLS 1.2+, forward-secret AEAD suites, common curves only.
+        context.minimum_version = ssl.TLSVersion.TLSv1_2
+        context.set_ciphers("ECDHE+AESGCM:ECDHE+CHACHA20")
+        context.set_ecdh_curve("prime256v1")
+    return context

@@ -3,7 +3,8 @@
 A stdlib `ThreadingHTTPServer` (one thread per connection, keep-alive on) whose TLS handshake runs in the
 connection's thread, so a stalled client never blocks the others. Every API response carries
 `Sforce-Limit-Info`; errors use Salesforce's body shape `[{"errorCode": ..., "message": ...}]`.
-Faults (latency, 5xx, 429 with Retry-After, truncated and slow bodies, token expiry) are injected here.
+Faults (latency, 5xx, 429 with Retry-After, truncated and slow bodies, token expiry) are injected here;
+the fault plan and the token live in `crmsec.lab.state`, the TLS context in `crmsec.lab.certs`.
 
 Which fault a request suffers is drawn from `random.Random(f"{seed}:{attempt}:{request}")`, where `request`
 names the method, path, query and body and `attempt` counts how often that same request came before: the
@@ -18,96 +19,25 @@ from __future__ import annotations
 import hashlib
 import json
 import logging
-import random
 import re
 import socket
 import ssl
-import threading
 import time
-import warnings
-from collections import Counter
-from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
 from urllib.parse import parse_qs, unquote, urlsplit
 
 from crmsec.lab import metadata, oauth
-from crmsec.lab.org import API_VERSION, LabOrg, encode
+from crmsec.lab.certs import tls_context as tls_context
+from crmsec.lab.org import API_VERSION, encode
 from crmsec.lab.soql import SoqlError
+from crmsec.lab.state import FAULT_KINDS as FAULT_KINDS
+from crmsec.lab.state import FAULT_SCOPES as FAULT_SCOPES
+from crmsec.lab.state import ServerState as ServerState
 
 logger = logging.getLogger(__name__)
 _VERSIONED = re.compile(r"^/services/data/v(\d+\.\d)(/.*)?$")
-FAULT_KINDS = ("server_error", "unavailable", "rate_limited", "truncated", "slow")
-"""500, 503 with Retry-After, 429 with Retry-After, a body cut off halfway, a body sent in two halves with a pause."""
-FAULT_SCOPES = ("api", "all")
 VERSIONS = [("Winter '24", "59.0"), ("Spring '24", "60.0"), ("Summer '24", "61.0"), ("Winter '25", "62.0")]
-
-
-@dataclass(slots=True)
-class ServerState:
-    """Mutable server-wide state: the token, API usage, fault settings and a seeded fault generator."""
-
-    token: str
-    org: LabOrg
-    oauth: oauth.OAuthSettings
-    latency_seconds: float = 0.0
-    fault_rate: float = 0.0
-    expire_after: int | None = None
-    daily_limit: int = 100_000
-    used: int = 1_000
-    authenticated_requests: int = 0
-    fault_seed: int = 0
-    fault_kinds: tuple[str, ...] = FAULT_KINDS
-    fault_scope: str = "api"
-    query_batch_size: int = 2000
-    """The most records a query page holds (a client's `Sforce-Query-Options: batchSize` may ask for fewer)."""
-    lock: threading.Lock = threading.Lock()  # noqa: RUF009 -- replaced per server, see LabServer
-    attempts: Counter[str] = field(default_factory=Counter)
-
-    def count_call(self) -> tuple[int, int]:
-        """Count one API call; (used, limit) afterwards."""
-        with self.lock:
-            self.used += 1
-            return self.used, self.daily_limit
-
-    def accept(self, token: str | None) -> bool:
-        """True when `token` is the lab's token and it has not expired yet."""
-        with self.lock:
-            if token != self.token:
-                return False
-            self.authenticated_requests += 1
-            return self.expire_after is None or self.authenticated_requests <= self.expire_after
-
-    def draw_fault(self, request: str) -> str | None:
-        """Which fault (if any) this attempt at `request` suffers (see the module docstring)."""
-        with self.lock:
-            if self.fault_rate <= 0 or not self.fault_kinds:
-                return None
-            attempt = self.attempts[request]
-            self.attempts[request] = attempt + 1
-            seed, rate, kinds = self.fault_seed, self.fault_rate, self.fault_kinds
-        draw = random.Random(f"{seed}:{attempt}:{request}")  # a reproducible fault, not a secret
-        return draw.choice(kinds) if draw.random() < rate else None
-
-    def configure_faults(
-        self,
-        *,
-        seed: int,
-        rate: float,
-        kinds: tuple[str, ...] = FAULT_KINDS,
-        scope: str = "api",
-        latency_seconds: float = 0.0,
-        expire_after: int | None = None,
-    ) -> None:
-        """Set the fault plan for the next requests and start counting attempts and token uses afresh."""
-        unknown = sorted(set(kinds) - set(FAULT_KINDS))
-        if unknown or scope not in FAULT_SCOPES or not 0.0 <= rate <= 1.0:
-            raise ValueError(f"bad fault plan: kinds {unknown}, scope {scope!r}, rate {rate}")
-        with self.lock:
-            self.fault_seed, self.fault_rate, self.fault_kinds, self.fault_scope = seed, rate, kinds, scope
-            self.latency_seconds, self.expire_after = latency_seconds, expire_after
-            self.attempts.clear()
-            self.authenticated_requests = 0
 
 
 class LabHandler(BaseHTTPRequestHandler):
@@ -319,7 +249,7 @@ class LabHandler(BaseHTTPRequestHandler):
             if fault in ("server_error", "unavailable", "rate_limited"):
                 return self._fault(fault)
             status, text = metadata.respond(
-                self.state.org.posture, body.decode("utf-8", "replace"), now=self.state.org.now
+                self.state.org.posture, body.decode("utf-8", "replace"), now=self.state.org.current_now()
             )
             return self._send(status, text.encode("utf-8"), "text/xml; charset=utf-8", count=False, fault=fault)
         self._send(status, text.encode("utf-8"), "text/xml; charset=utf-8", count=False)
@@ -454,20 +384,3 @@ class TlsThreadingServer(ThreadingHTTPServer):
             logger.debug("lab: connection ended: %s", type(error).__name__)
         finally:
             wrapped.close()
-
-
-def tls_context(certificate: str, private_key: str, *, profile: str) -> ssl.SSLContext:
-    """The server's TLS context: `modern` (TLS 1.2+) or `legacy` (TLS 1.0+, weak ciphers where OpenSSL allows)."""
-    context = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
-    context.load_cert_chain(certificate, private_key)
-    if profile == "legacy":
-        with warnings.catch_warnings():
-            warnings.simplefilter("ignore", DeprecationWarning)  # the deprecated protocol is the point here
-            context.minimum_version = ssl.TLSVersion.TLSv1
-        context.set_ciphers("ALL:@SECLEVEL=0")
-    else:
-        # Mozilla's "intermediate" configuration: TLS 1.2+, forward-secret AEAD suites, common curves only.
-        context.minimum_version = ssl.TLSVersion.TLSv1_2
-        context.set_ciphers("ECDHE+AESGCM:ECDHE+CHACHA20")
-        context.set_ecdh_curve("prime256v1")
-    return context

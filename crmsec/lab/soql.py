@@ -12,10 +12,20 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
-from datetime import UTC, date, datetime, time, timedelta
+from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
-Record = dict[str, Any]
+from crmsec.lab.soql_conditions import (
+    DateRange,
+    both,
+    compare,
+    either,
+    field_value,
+    folded,
+    like_pattern,
+    start_of_day,
+)
+from crmsec.lab.soql_conditions import Record as Record  # the lab modules' row type, defined with the conditions
 
 
 class SoqlError(Exception):
@@ -186,14 +196,14 @@ class _Parser:
         left = self._conjunction()
         while self.keyword("OR"):
             right, previous = self._conjunction(), left
-            left = _either(previous, right)
+            left = either(previous, right)
         return left
 
     def _conjunction(self) -> Callable[[Record], bool]:
         left = self._negation()
         while self.keyword("AND"):
             right, previous = self._negation(), left
-            left = _both(previous, right)
+            left = both(previous, right)
         return left
 
     def _negation(self) -> Callable[[Record], bool]:
@@ -211,16 +221,16 @@ class _Parser:
         path = self.path(self.expect("word"))
         if self.keyword("NOT"):
             self.expect("word", "IN")
-            values = [_folded(value) for value in self._value_list()]
-            return lambda record: _folded(_get(record, path)) not in values
+            values = [folded(value) for value in self._value_list()]
+            return lambda record: folded(field_value(record, path)) not in values
         if self.keyword("IN"):
-            values = [_folded(value) for value in self._value_list()]
-            return lambda record: _folded(_get(record, path)) in values
+            values = [folded(value) for value in self._value_list()]
+            return lambda record: folded(field_value(record, path)) in values
         if self.keyword("LIKE"):
-            pattern = _like_pattern(self._literal())
-            return lambda record: isinstance(value := _get(record, path), str) and bool(pattern.fullmatch(value))
+            pattern = like_pattern(self._literal())
+            return lambda record: isinstance(value := field_value(record, path), str) and bool(pattern.fullmatch(value))
         operator = self.expect("op")
-        return _compare(path, operator, self._literal())
+        return compare(path, operator, self._literal())
 
     def _value_list(self) -> list[Any]:
         self.expect("punct", "(")
@@ -254,104 +264,13 @@ class _Parser:
             return None
         today = self.now.date()
         if upper == "TODAY":
-            return DateRange(_start(today), _start(today + timedelta(days=1)))
+            return DateRange(start_of_day(today), start_of_day(today + timedelta(days=1)))
         if upper == "YESTERDAY":
-            return DateRange(_start(today - timedelta(days=1)), _start(today))
+            return DateRange(start_of_day(today - timedelta(days=1)), start_of_day(today))
         if upper.startswith("LAST_N_DAYS:"):
             days = int(upper.partition(":")[2])
-            return DateRange(_start(today - timedelta(days=days)), _start(today + timedelta(days=1)))
+            return DateRange(start_of_day(today - timedelta(days=days)), start_of_day(today + timedelta(days=1)))
         raise SoqlError("MALFORMED_QUERY", f"unknown literal {text}")
-
-
-@dataclass(frozen=True, slots=True)
-class DateRange:
-    """A relative date literal: [start, end)."""
-
-    start: datetime
-    end: datetime
-
-
-def _start(day: date) -> datetime:
-    return datetime.combine(day, time(0), tzinfo=UTC)
-
-
-def _either(left: Callable[[Record], bool], right: Callable[[Record], bool]) -> Callable[[Record], bool]:
-    return lambda record: left(record) or right(record)
-
-
-def _both(left: Callable[[Record], bool], right: Callable[[Record], bool]) -> Callable[[Record], bool]:
-    return lambda record: left(record) and right(record)
-
-
-def _like_pattern(value: Any) -> re.Pattern[str]:
-    text = str(value)
-    regex = "".join(".*" if char == "%" else "." if char == "_" else re.escape(char) for char in text)
-    return re.compile(regex, re.IGNORECASE | re.DOTALL)
-
-
-def _get(record: Record | None, path: tuple[str, ...]) -> Any:
-    value: Any = record
-    for segment in path:
-        if not isinstance(value, dict):
-            return None
-        value = value.get(segment)
-    return value
-
-
-def _folded(value: Any) -> Any:
-    """Strings compare case-insensitively in SOQL (`=`, `IN`), as in Salesforce."""
-    return value.lower() if isinstance(value, str) else value
-
-
-def _comparable(value: Any, literal: Any) -> tuple[Any, Any]:
-    if isinstance(literal, date) and not isinstance(literal, datetime) and isinstance(value, datetime):
-        return value.date(), literal
-    if isinstance(value, str) and isinstance(literal, str):
-        return value.lower(), literal.lower()
-    return value, literal
-
-
-def _compare(path: tuple[str, ...], operator: str, literal: Any) -> Callable[[Record], bool]:
-    def test(record: Record) -> bool:
-        value = _get(record, path)
-        if isinstance(literal, DateRange):
-            return _in_range(value, operator, literal)
-        if operator in ("=", "!=", "<>"):
-            left, right = _comparable(value, literal)
-            return bool(left == right) == (operator == "=")
-        if value is None or literal is None:
-            return False
-        left, right = _comparable(value, literal)
-        try:
-            return bool(_ORDERINGS[operator](left, right))
-        except TypeError:
-            return False
-
-    return test
-
-
-_ORDERINGS: dict[str, Callable[[Any, Any], bool]] = {
-    "<": lambda left, right: left < right,
-    "<=": lambda left, right: left <= right,
-    ">": lambda left, right: left > right,
-    ">=": lambda left, right: left >= right,
-}
-
-
-def _in_range(value: Any, operator: str, span: DateRange) -> bool:
-    if not isinstance(value, datetime):
-        return operator in ("!=", "<>") and value is None
-    inside = span.start <= value < span.end
-    checks = {
-        "=": inside,
-        "!=": not inside,
-        "<>": not inside,
-        "<": value < span.start,
-        "<=": value < span.end,
-        ">": value >= span.end,
-        ">=": value >= span.start,
-    }
-    return checks[operator]
 
 
 def parse(text: str, tables: Mapping[str, Table], *, now: datetime) -> Query:
@@ -371,7 +290,7 @@ def execute(query: Query, tables: Mapping[str, Table]) -> list[int]:
     for index in range(len(rows)):
         row = rows[index]
         if query.where is None or query.where(row):
-            matched.append((index, tuple(_get(row, path) for path in paths)))
+            matched.append((index, tuple(field_value(row, path) for path in paths)))
     for position in reversed(range(len(paths))):
         _path, descending, nulls_last = query.order_by[position]
         present = [entry for entry in matched if entry[1][position] is not None]
@@ -386,11 +305,13 @@ def _sort_key(value: Any) -> Any:
     return value.lower() if isinstance(value, str) else value
 
 
-def project(row: Record, query: Query, *, api_version: str) -> Record:
-    """The row as the REST API returns it: `attributes` plus the selected fields (nested for relationships)."""
+def project(row: Record, query: Query, *, api_version: str, shift: timedelta = timedelta(0)) -> Record:
+    """The row as the REST API returns it: `attributes` plus the selected fields (nested for relationships).
+
+    `shift` moves every datetime by the lab's whole days of uptime (`LabOrg.shift`), so ages stay put."""
     output: Record = {"attributes": _attributes(query.object_name, row, api_version)}
     for path in query.fields:
-        _place(output, row, path, api_version)
+        _place(output, row, path, api_version, shift)
     return output
 
 
@@ -398,10 +319,10 @@ def _attributes(object_name: str, row: Record, api_version: str) -> Record:
     return {"type": object_name, "url": f"/services/data/v{api_version}/sobjects/{object_name}/{row.get('Id', '')}"}
 
 
-def _place(output: Record, row: Record, path: tuple[str, ...], api_version: str) -> None:
+def _place(output: Record, row: Record, path: tuple[str, ...], api_version: str, shift: timedelta) -> None:
     head = path[0]
     if len(path) == 1:
-        output[head] = to_json_value(row.get(head))
+        output[head] = to_json_value(row.get(head), shift)
         return
     child = row.get(head)
     if not isinstance(child, dict):
@@ -411,13 +332,15 @@ def _place(output: Record, row: Record, path: tuple[str, ...], api_version: str)
     if not isinstance(nested, dict):
         nested = {"attributes": _attributes(child.get("__type__", head), child, api_version)}
         output[head] = nested
-    _place(nested, child, path[1:], api_version)
+    _place(nested, child, path[1:], api_version, shift)
 
 
-def to_json_value(value: Any) -> Any:
-    """Datetimes and dates in Salesforce's wire format; everything else unchanged."""
+def to_json_value(value: Any, shift: timedelta = timedelta(0)) -> Any:
+    """Datetimes (moved by `shift`) and dates in Salesforce's wire format; everything else unchanged.
+
+    Dates (birthdates) are facts, not ages relative to the lab's clock, so they never move."""
     if isinstance(value, datetime):
-        return value.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%S.000+0000")
+        return (value + shift).astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%S.000+0000")
     if isinstance(value, date):
         return value.isoformat()
     return value
