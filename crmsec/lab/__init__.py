@@ -14,7 +14,7 @@ from __future__ import annotations
 import secrets
 import tempfile
 import threading
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
@@ -32,8 +32,12 @@ from crmsec.lab.server import FAULT_KINDS, FAULT_SCOPES, ServerState, TlsThreadi
 __all__ = ["SCENARIOS", "Lab", "LabConfig", "start_lab"]
 
 
+def _utc_now() -> datetime:
+    return datetime.now(UTC)
+
+
 def _today() -> datetime:
-    return datetime.now(UTC).replace(hour=0, minute=0, second=0, microsecond=0)
+    return _utc_now().replace(hour=0, minute=0, second=0, microsecond=0)
 
 
 @dataclass(frozen=True, slots=True)
@@ -69,6 +73,10 @@ class LabConfig:
     """Records per query page (Salesforce's default and maximum is 2,000; a smaller one, e.g. 5, makes every
     result of a few rows span pages, so tests see the connector follow `nextRecordsUrl`)."""
     now: datetime = field(default_factory=_today)
+    """The moment the org's timestamps are built from (the start of the day the lab starts)."""
+    clock: Callable[[], datetime] = field(default=_utc_now)
+    """What time it is: served timestamps move by the whole days from `now` to it (`LabOrg.shift`), so the
+    org's ages (and the verdicts on them) do not drift while the lab runs; tests pass a fake clock."""
     jwt_public_key: bytes | None = None
     """PEM of the RSA public key whose private half may sign JWT bearer assertions (consumer key
     `crmsec.lab.oauth.CLIENT_ID`); without it the token endpoint refuses the JWT grant."""
@@ -114,6 +122,7 @@ class Lab:
                 contacts=config.contacts,
                 now=config.now,
                 missing_fields=config.missing_fields,
+                clock=config.clock,
             )
         except ValueError as error:
             raise InputError(f"--variant/missing_fields: {error}") from error

@@ -6,8 +6,9 @@ import itertools
 import json
 import threading
 from collections import OrderedDict
+from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import Any
 
 from crmsec.lab.identity import identity_tables
@@ -43,6 +44,12 @@ class LabOrg:
     The data never changes after start, so a query's result is computed once and its pages are encoded
     to JSON once: `query_page` answers a repeated query (or page) from bytes. Both caches are bounded
     (results by count, pages by bytes), and locators stay valid as long as their result is cached.
+
+    Every timestamp is built relative to `now`, the lab's start (by default the start of that day). With a
+    `clock`, the org serves them moved by the whole days the lab has been up (`shift`), so an age (last
+    login, token use, key age) reads the same on day 30 of a long-running lab as on day one and no verdict
+    drifts over its threshold; SOQL date literals (`LAST_N_DAYS:30`) are still evaluated at `now`, against
+    the stored rows, which is the same window moved by the same days.
     """
 
     def __init__(
@@ -54,9 +61,11 @@ class LabOrg:
         contacts: int,
         now: datetime,
         missing_fields: tuple[str, ...] = (),
+        clock: Callable[[], datetime] | None = None,
     ) -> None:
         self.posture = posture
         self.now = now
+        self.clock = clock
         people = People(seed)
         self.data: dict[str, Table] = {}
         self.data.update(identity_tables(posture, people, users=users, now=now))
@@ -72,7 +81,7 @@ class LabOrg:
             self._drop_field(qualified)
         self._results: OrderedDict[tuple[bool, str], _Result] = OrderedDict()
         self._locators: dict[str, _Result] = {}
-        self._pages: OrderedDict[tuple[str, int, int], bytes] = OrderedDict()
+        self._pages: OrderedDict[tuple[str, int, int, int], bytes] = OrderedDict()
         self._page_bytes = 0
         self._lock = threading.Lock()
         self._numbers = itertools.count(1)
@@ -101,23 +110,33 @@ class LabOrg:
         """The REST or the Tooling API's tables."""
         return self.tooling if tooling else self.data
 
+    def shift(self) -> timedelta:
+        """The whole days between `now` and the clock (never negative; none without a clock)."""
+        if self.clock is None:
+            return timedelta(0)
+        return timedelta(days=max((self.clock() - self.now) // timedelta(days=1), 0))
+
+    def current_now(self) -> datetime:
+        """`now` moved by `shift`: the moment served timestamps are relative to."""
+        return self.now + self.shift()
+
     def query(self, text: str, *, tooling: bool, batch_size: int) -> dict[str, Any]:
         """Run a SOQL query and return its first page as a document (SoqlError on a bad query)."""
-        return self._page(self._result(text, tooling=tooling), start=0, batch=batch_size)
+        return self._page(self._result(text, tooling=tooling), start=0, batch=batch_size, shift=self.shift())
 
     def next_page(self, token: str, *, tooling: bool, batch_size: int) -> dict[str, Any]:
         """The page `<locator>-<start>` of an earlier query (SoqlError INVALID_QUERY_LOCATOR when unknown)."""
         result, start = self._locate(token, tooling=tooling)
-        return self._page(result, start=start, batch=batch_size)
+        return self._page(result, start=start, batch=batch_size, shift=self.shift())
 
     def query_page(self, text: str, *, tooling: bool, batch_size: int) -> bytes:
         """`query` as JSON bytes, from the page cache when the same query was answered before."""
-        return self._encoded(self._result(text, tooling=tooling), start=0, batch=batch_size)
+        return self._encoded(self._result(text, tooling=tooling), start=0, batch=batch_size, shift=self.shift())
 
     def next_page_bytes(self, token: str, *, tooling: bool, batch_size: int) -> bytes:
         """`next_page` as JSON bytes, from the page cache when possible."""
         result, start = self._locate(token, tooling=tooling)
-        return self._encoded(result, start=start, batch=batch_size)
+        return self._encoded(result, start=start, batch=batch_size, shift=self.shift())
 
     def _result(self, text: str, *, tooling: bool) -> _Result:
         key = (tooling, text)
@@ -145,14 +164,14 @@ class LabOrg:
             raise SoqlError("INVALID_QUERY_LOCATOR", "invalid query locator")
         return result, int(start_text)
 
-    def _encoded(self, result: _Result, *, start: int, batch: int) -> bytes:
-        key = (result.locator, start, batch)
+    def _encoded(self, result: _Result, *, start: int, batch: int, shift: timedelta) -> bytes:
+        key = (result.locator, start, batch, shift.days)
         with self._lock:
             cached = self._pages.get(key)
             if cached is not None:
                 self._pages.move_to_end(key)
                 return cached
-        payload = encode(self._page(result, start=start, batch=batch))
+        payload = encode(self._page(result, start=start, batch=batch, shift=shift))
         with self._lock:
             self._pages[key] = payload
             self._page_bytes += len(payload)
@@ -161,13 +180,13 @@ class LabOrg:
                 self._page_bytes -= len(evicted)
         return payload
 
-    def _page(self, result: _Result, *, start: int, batch: int) -> dict[str, Any]:
+    def _page(self, result: _Result, *, start: int, batch: int, shift: timedelta) -> dict[str, Any]:
         query, total = result.query, len(result.indices)
         if query.count_only:
             return {"totalSize": total, "done": True, "records": []} | self._tooling_fields(result, total)
         rows = self.tables(tooling=result.tooling)[query.object_name].rows
         chosen = result.indices[start : start + batch]
-        records = [project(rows[index], query, api_version=API_VERSION) for index in chosen]
+        records = [project(rows[index], query, api_version=API_VERSION, shift=shift) for index in chosen]
         done = start + len(chosen) >= total
         page: dict[str, Any] = {"totalSize": total, "done": done, "records": records}
         if not done:
