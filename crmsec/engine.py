@@ -22,9 +22,9 @@ from crmsec import evaluation
 from crmsec.assemble import assemble_report, record_finding
 from crmsec.connectors import load_connector
 from crmsec.connectors.base import HttpClient, Recorder
-from crmsec.errors import ProfileError, Reason, TargetError
+from crmsec.errors import Reason, TargetError
 from crmsec.evidence import EvidenceItem, EvidenceSnapshot, utc_now, validate_snapshot
-from crmsec.profiles import Profile, select_checks
+from crmsec.profiles import Profile, require_selection
 from crmsec.redaction import Identities
 from crmsec.registry import Catalogue
 from crmsec.report.build import GateOptions
@@ -131,13 +131,7 @@ def check_snapshot(
     options = options or EvaluationOptions()
     started = time.perf_counter()
     now = options.clock()
-    specs = select_checks(profile, catalogue.checks.values())
-    if not specs:
-        unknown = "; ".join(profile.unknown_ids(catalogue.checks))
-        raise ProfileError(
-            f"profile {profile.name} selects no check" + (f": {unknown}" if unknown else ""),
-            hint="check its select: ids, dimensions, ...",
-        )
+    specs = require_selection(profile, catalogue.checks)
     results = run_checks(specs, snapshot, profile, options)
     return assemble_report(
         snapshot,

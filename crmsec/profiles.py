@@ -310,3 +310,16 @@ def _jsonable(value: Any) -> Any:
 def select_checks(profile: Profile, checks: Iterable[CheckSpec]) -> list[CheckSpec]:
     """The checks the profile selects, sorted by id."""
     return sorted((spec for spec in checks if profile.selects(spec)), key=lambda spec: spec.id)
+
+
+def require_selection(profile: Profile, checks: Mapping[str, CheckSpec]) -> list[CheckSpec]:
+    """`select_checks` over a catalogue's checks (by id), or ProfileError when the profile selects none,
+    naming each unknown `select.ids` entry with its did-you-mean."""
+    specs = select_checks(profile, checks.values())
+    if not specs:
+        unknown = "; ".join(profile.unknown_ids(checks))
+        raise ProfileError(
+            f"profile {profile.name} selects no check" + (f": {unknown}" if unknown else ""),
+            hint="check its select: ids, dimensions, ...",
+        )
+    return specs

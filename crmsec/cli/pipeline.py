@@ -22,7 +22,7 @@ from crmsec.connectors import load_connector
 from crmsec.errors import ConnectorError, InputError
 from crmsec.evidence import EvidenceSnapshot
 from crmsec.plugin import FAILING_STATUSES, JsonValue
-from crmsec.profiles import Profile, load_profile, select_checks
+from crmsec.profiles import Profile, load_profile, require_selection
 from crmsec.redaction import Identities
 from crmsec.registry import Catalogue, load_catalogue
 from crmsec.report.build import GateOptions
@@ -182,7 +182,7 @@ def prepare_run(settings: RunSettings) -> PreparedRun:
     formats = bundle.resolve_formats(settings.formats)
     profile = load_profile(settings.profile)
     catalogue = load_catalogue(plugins=not settings.no_plugins, directories=settings.checks_dirs)
-    for spec in select_checks(profile, catalogue.checks.values()):
+    for spec in require_selection(profile, catalogue.checks):  # a profile that selects nothing: exit 2 now
         profile.parameters_for(spec)
     return PreparedRun(profile=profile, catalogue=catalogue, formats=formats)
 

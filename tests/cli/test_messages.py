@@ -172,3 +172,21 @@ def test_a_mistyped_dimension_in_a_profile_gets_a_suggestion(
     code, _, err = _run(capsys, "profiles", "show", profile)
     assert code == 2
     assert f"{pointer}: 'autentication' is not an allowed value (did you mean authentication?)" in err
+
+
+def test_a_profile_selecting_nothing_stops_a_scan_before_collection(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    async def collect(target: Target, **_: object) -> object:
+        raise AssertionError("collected although the profile selects no check")
+
+    monkeypatch.setattr(pipeline.engine, "collect", collect)
+    monkeypatch.setenv("CRMSEC_TOKEN", "canary-token")
+    profile = tmp_path / "typo.yaml"
+    profile.write_text("name: typo\nselect: {ids: [CRM-AUTH-04]}\n", encoding="utf-8")
+    argv = ["scan", "--platform", "salesforce", "--url", "https://crm.example.test", "--profile", profile]
+    code, _, err = _run(capsys, *argv, "--out", tmp_path / "o")
+    assert code == 2
+    assert (
+        "selects no check: select.ids names CRM-AUTH-04, which is not a known check (did you mean CRM-AUTH-004?)" in err
+    )
