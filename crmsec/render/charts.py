@@ -10,7 +10,7 @@ import math
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
-from crmsec.render.view import TrendPoint
+from crmsec.render.comparison import TrendPoint
 
 
 def score_band(score: float | None) -> str:

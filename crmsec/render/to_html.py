@@ -19,7 +19,7 @@ from jinja2 import Environment, FunctionLoader, StrictUndefined
 from markupsafe import Markup
 
 from crmsec import resources
-from crmsec.render import charts, findings_table, view
+from crmsec.render import charts, comparison, findings_table, frameworks, view
 from crmsec.render.evaluation_view import EvaluationSection, Recommendation, evaluation_sections, recommendations
 from crmsec.render.presentation import number_text, printable, value_text
 from crmsec.report.model import Report
@@ -190,7 +190,7 @@ def _evidence_rows(report: Report) -> list[tuple[str, JsonValue]]:
 def _comparison(report: Report, previous: Report | None) -> dict[str, Any] | None:
     if previous is None:
         return None
-    compared = view.compare(report, previous)
+    compared = comparison.compare(report, previous)
     delta = compared.overall_delta
     return {
         "previous_generated_at": compared.previous_generated_at,
@@ -209,7 +209,7 @@ def _comparison(report: Report, previous: Report | None) -> dict[str, Any] | Non
 
 
 def _trend(report: Report, previous: Report | None) -> charts.TrendChart | None:
-    points = view.trend_points(report, previous)
+    points = comparison.trend_points(report, previous)
     scored = [point for point in points if point.overall is not None]
     return charts.trend_chart(points) if len(scored) >= 2 else None
 
@@ -263,8 +263,8 @@ def context(report: Report, previous: Report | None = None) -> dict[str, Any]:
             left=80,
             bands=False,
         ),
-        "frameworks": view.frameworks(report),
-        "control_labels": view.CONTROL_LABELS,
+        "frameworks": frameworks.frameworks(report),
+        "control_labels": frameworks.CONTROL_LABELS,
         "explanation": _explanation(report),
         "groups": groups,
         "listed_limit": findings_table.LISTED,

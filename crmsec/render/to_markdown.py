@@ -16,7 +16,7 @@ from typing import Any
 from jinja2 import Environment, FunctionLoader, StrictUndefined
 
 from crmsec import resources
-from crmsec.render import view
+from crmsec.render import comparison, view
 from crmsec.render.evaluation_view import evaluation_sections, recommendations
 from crmsec.render.presentation import number_text, printable
 from crmsec.render.to_html import percent_text
@@ -69,7 +69,7 @@ def _dimensions(report: Report) -> list[dict[str, str]]:
 def _comparison(report: Report, previous: Report | None) -> dict[str, Any] | None:
     if previous is None:
         return None
-    compared = view.compare(report, previous)
+    compared = comparison.compare(report, previous)
     return {
         "previous_generated_at": compared.previous_generated_at,
         "previous_overall_text": number_text(compared.previous_overall),

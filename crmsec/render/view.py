@@ -1,5 +1,6 @@
-"""What every human-facing rendering shows, derived from a `Report` alone: labels, counts, framework
-coverage, points lost per finding and the comparison with a previous report.
+"""What every human-facing rendering shows, derived from a `Report` alone: labels, counts, points lost per
+finding and the top failures. Framework coverage is in `crmsec.render.frameworks`, the comparison with a
+previous report and the trend in `crmsec.render.comparison`.
 
 The HTML and Markdown renderers share this so they never disagree about a number. Nothing here formats
 markup: it returns plain values, and each renderer escapes them for its own output.
@@ -12,7 +13,6 @@ from collections import Counter
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
-from crmsec.report.diff import diff_reports
 from crmsec.report.model import FindingRecord, Report
 from crmsec.vocabulary import FAILING_STATUSES, Dimension, JsonValue, Severity, Status
 
@@ -67,16 +67,6 @@ STATUS_ORDER: tuple[Status, ...] = (
     Status.PASS,
 )
 SEVERITY_ORDER: tuple[Severity, ...] = tuple(Severity)
-
-_CONTROL_STATES = ("fail", "warn", "waived", "pass", "not_assessed")
-CONTROL_LABELS: Mapping[str, str] = {
-    "fail": "Fail",
-    "warn": "Warn",
-    "waived": "Waived",
-    "pass": "Pass",
-    "not_assessed": "Not assessed",
-}
-
 
 IDENTITY_NOTES: Mapping[str, str] = {
     "masked": "masked (usernames pseudonymised)",
@@ -350,138 +340,6 @@ def check_groups(report: Report) -> list[CheckGroup]:
             )
         )
     return sorted(groups, key=lambda g: (STATUS_ORDER.index(g.worst), SEVERITY_ORDER.index(g.severity), g.check_id))
-
-
-@dataclass(frozen=True, slots=True)
-class Control:
-    """One framework control, the checks mapped to it, and its state from their findings."""
-
-    control: str
-    checks: tuple[str, ...]
-    state: str
-
-    @property
-    def label(self) -> str:
-        """The state as a reader sees it."""
-        return CONTROL_LABELS[self.state]
-
-
-@dataclass(frozen=True, slots=True)
-class Framework:
-    """A framework's controls touched by this report's checks, with a count per state."""
-
-    key: str
-    label: str
-    controls: tuple[Control, ...]
-
-    @property
-    def counts(self) -> list[tuple[str, int]]:
-        """(state, number of controls) in display order."""
-        counts = Counter(control.state for control in self.controls)
-        return [(state, counts.get(state, 0)) for state in _CONTROL_STATES]
-
-
-def _check_state(findings: Sequence[FindingRecord]) -> str:
-    statuses = {finding.status for finding in findings}
-    if statuses & {Status.FAIL, Status.ERROR}:
-        return "fail"
-    if Status.WARN in statuses:
-        return "warn"
-    if Status.WAIVED in statuses:
-        return "waived"
-    if Status.PASS in statuses:
-        return "pass"
-    return "not_assessed"
-
-
-def frameworks(report: Report) -> list[Framework]:
-    """Per framework, each mapped control with the worst state among its checks' findings."""
-    by_check: dict[str, list[FindingRecord]] = {}
-    for finding in report.findings:
-        by_check.setdefault(finding.check_id, []).append(finding)
-    mapped: dict[str, dict[str, list[str]]] = {key: {} for key in FRAMEWORK_LABELS}
-    for check in report.checks:
-        for key, controls in _mapping(check.get("frameworks")).items():
-            for control in controls:
-                mapped.setdefault(key, {}).setdefault(str(control), []).append(str(check["id"]))
-    result = []
-    for key, by_control in mapped.items():
-        rows = []
-        for control in sorted(by_control, key=natural_key):
-            checks = tuple(sorted(set(by_control[control])))
-            states = [_check_state(by_check.get(check_id, [])) for check_id in checks]
-            rows.append(Control(control, checks, min(states, key=_CONTROL_STATES.index)))
-        result.append(Framework(key, FRAMEWORK_LABELS.get(key, key), tuple(rows)))
-    return result
-
-
-def _mapping(value: JsonValue) -> dict[str, list[JsonValue]]:
-    if not isinstance(value, Mapping):
-        return {}
-    return {str(key): list(items) for key, items in value.items() if isinstance(items, list)}
-
-
-@dataclass(frozen=True, slots=True)
-class TrendPoint:
-    """One past or present report on the trend line."""
-
-    generated_at: str
-    overall: float | None
-
-
-@dataclass(frozen=True, slots=True)
-class Comparison:
-    """This report against a previous one: score deltas, and the findings `crmsec diff` lists as new,
-    resolved (now PASS) and no longer assessed (absent, NOT_APPLICABLE or MANUAL: not a fix)."""
-
-    previous_generated_at: str
-    previous_overall: float | None
-    overall_delta: float | None
-    dimensions: tuple[tuple[str, float | None, float | None, float | None], ...]  # name, before, now, delta
-    new_failures: tuple[FindingRecord, ...]
-    resolved: tuple[FindingRecord, ...]
-    unassessed: tuple[FindingRecord, ...] = ()
-
-
-def _delta(before: float | None, now: float | None) -> float | None:
-    return None if before is None or now is None else round(now - before, 2)
-
-
-def compare(report: Report, previous: Report) -> Comparison:
-    """Compare with a previous report through `crmsec.report.diff.diff_reports`, the one comparison that
-    `crmsec diff` prints too, so the rendered reports and the command never disagree about a finding."""
-    moved = diff_reports(previous, report)
-    before = {str(d.dimension): d.score for d in previous.scores.dimensions}
-    now = {str(d.dimension): d.score for d in report.scores.dimensions}
-    names = [name for name in DIMENSION_LABELS if name in before or name in now]
-    return Comparison(
-        previous_generated_at=previous.generated_at,
-        previous_overall=previous.scores.overall,
-        overall_delta=_delta(previous.scores.overall, report.scores.overall),
-        dimensions=tuple(
-            (name, before.get(name), now.get(name), _delta(before.get(name), now.get(name))) for name in names
-        ),
-        new_failures=tuple(sorted_findings(moved.new)),
-        resolved=tuple(sorted_findings(moved.resolved)),
-        unassessed=tuple(sorted_findings(moved.unassessed)),
-    )
-
-
-def trend_points(report: Report, previous: Report | None) -> list[TrendPoint]:
-    """The overall score over time: the report's `trend` history (or the previous report), then this one."""
-    points: list[TrendPoint] = []
-    history = report.extras.get("trend")
-    if isinstance(history, list):
-        for entry in history:
-            if isinstance(entry, Mapping) and isinstance(entry.get("generated_at"), str):
-                overall = entry.get("overall")
-                points.append(TrendPoint(entry["generated_at"], overall if isinstance(overall, int | float) else None))
-    if previous is not None and all(p.generated_at != previous.generated_at for p in points):
-        points.append(TrendPoint(previous.generated_at, previous.scores.overall))
-    points = [p for p in points if p.generated_at != report.generated_at]
-    points.sort(key=lambda p: p.generated_at)
-    points.append(TrendPoint(report.generated_at, report.scores.overall))
-    return points
 
 
 def metrics_by_dimension(report: Report) -> dict[str, list[tuple[str, Mapping[str, JsonValue]]]]:

@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 from crmsec.cli import main
-from crmsec.render import render, view
+from crmsec.render import comparison, render
 from crmsec.report.diff import diff_reports
 from crmsec.report.model import FindingRecord, Report
 from crmsec.vocabulary import Status
@@ -35,7 +35,7 @@ def _pair(rich_report: Report) -> tuple[Report, Report, FindingRecord, FindingRe
 
 def test_fail_to_not_applicable_is_not_resolved(rich_report: Report) -> None:
     old, new, gone, fixed = _pair(rich_report)
-    compared = view.compare(new, old)
+    compared = comparison.compare(new, old)
     moved = diff_reports(old, new)
     assert [f.fingerprint for f in compared.unassessed] == [f.fingerprint for f in moved.unassessed]
     assert gone.fingerprint in {f.fingerprint for f in compared.unassessed}
@@ -62,7 +62,7 @@ def test_crmsec_diff_prints_the_same_lists(
         main(["diff", str(tmp_path / "old.json"), str(tmp_path / "new.json"), "--format", "json"])
     assert exited.value.code in (0, None)
     printed = json.loads(capsys.readouterr().out)
-    compared = view.compare(new, old)
+    compared = comparison.compare(new, old)
     assert {f["fingerprint"] for f in printed["unassessed"]} == {f.fingerprint for f in compared.unassessed}
     assert {f["fingerprint"] for f in printed["resolved"]} == {f.fingerprint for f in compared.resolved}
     assert {f["fingerprint"] for f in printed["new"]} == {f.fingerprint for f in compared.new_failures}
