@@ -78,9 +78,11 @@ def test_summary_shows_hostile_names_inert(capsys: pytest.CaptureFixture[str], t
     lines = stdout.splitlines()
     assert "Gate failed (fail-on medium from the command line)" in lines
     assert "crm.example.test/one\ufffd]0;retitled\ufffd" in lines[0]
-    failures = [line for line in lines if line.startswith("  MEDIUM   FAIL  CRM-AC-006")]
-    assert any("test.one\ufffdGate: PASSED\ufffd\ufffd31m\ufffd@example.test" in line for line in failures)
-    assert any("admin.one\ufffd[2J@example.test" in line for line in failures)
+    [grouped] = [line for line in lines if line.startswith("  MEDIUM   FAIL  CRM-AC-006  4 resources: ")]
+    assert "admin.one\ufffd[2J@example.test" in grouped  # top failures: one row per check, cut to the width
+    failures = [line for line in lines if line.startswith("  - FAIL CRM-AC-006 (medium) on ")]  # the gate's list
+    assert any(line.endswith("test.one\ufffdGate: PASSED\ufffd\ufffd31m\ufffd@example.test") for line in failures)
+    assert any(line.endswith("admin.one\ufffd[2J@example.test") for line in failures)
 
 
 def test_report_md_shows_hostile_names_inert(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
