@@ -106,7 +106,12 @@ def test_prepare_keeps_earlier_inputs_without_the_flag(tmp_path: Path) -> None:
 
 
 def test_metrics_of_malformed_connector_evidence_are_left_out() -> None:
-    _, metrics, _ = prepare(snapshot_from_values({"stability.api": {"requests": "many", "latency_ms": []}}), None)
-    assert metrics["api_error_rate"]["value"] is None
+    # The evidence key catalogue turns the misshapen value into an error before metrics see it.
+    snapshot, metrics, _ = prepare(
+        snapshot_from_values({"stability.api": {"requests": "many", "latency_ms": []}}), None
+    )
+    error = snapshot.items["stability.api"].error
+    assert error is not None and error.reason is Reason.EVIDENCE_UNUSABLE
+    assert "api_error_rate" not in metrics
     _, metrics, _ = prepare(snapshot_from_values({"usage.activity": {"object_adoption": ["x"]}}), None)
     assert "active_user_rate" not in metrics
