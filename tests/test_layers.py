@@ -134,6 +134,10 @@ RULES: list[tuple[str, tuple[str, ...]]] = [
     ("crmsec/vocabulary.py", ("crmsec", "checks")),
     ("crmsec/version.py", ("crmsec", "checks")),
     ("crmsec/engine.py", ("httpx", "sslyze")),
+    ("crmsec/runner.py", ("httpx", "sslyze", "crmsec.engine", "crmsec.connectors", "crmsec.report", "crmsec.registry")),
+    ("crmsec/assemble.py", ("httpx", "sslyze", "crmsec.engine", "crmsec.connectors", "crmsec.runner")),
+    ("crmsec/waivers.py", ("httpx", "crmsec.engine", "crmsec.connectors", "crmsec.registry", "crmsec.runner")),
+    ("crmsec/signing_keys.py", ("crmsec.engine", "crmsec.report", "crmsec.registry", "crmsec.signing", "httpx")),
     ("crmsec/scoring.py", ("httpx", "crmsec.engine", "crmsec.connectors")),
     ("crmsec/signing.py", ("crmsec.engine", "crmsec.report", "crmsec.registry", "httpx")),
     ("crmsec/attestation.py", ("crmsec.engine", "crmsec.report", "crmsec.registry", "httpx")),
@@ -295,3 +299,15 @@ def test_a_name_taken_from_the_package_is_caught() -> None:
     assert names_from_the_package(PLANTED, "from crmsec import __version__\n") != []
     assert names_from_the_package(PLANTED, "def f() -> None:\n    from crmsec import assess\n") != []
     assert names_from_the_package(PLANTED, "from crmsec import resources, version\n") == []
+
+
+LAB_PEOPLE = ROOT / "crmsec" / "lab" / "people.py"
+
+
+def test_only_the_lab_imports_faker_and_only_when_a_lab_starts() -> None:
+    """Faker is the `lab` extra: no module but lab/people.py names it, and that one only inside a function."""
+    assert [line for path in files("crmsec") if path != LAB_PEOPLE for line in violations([path], ("faker",))] == []
+    body = ast.parse(LAB_PEOPLE.read_text()).body
+    top_level = {alias.name for node in body if isinstance(node, ast.Import) for alias in node.names}
+    top_level |= {node.module or "" for node in body if isinstance(node, ast.ImportFrom)}
+    assert "faker" in imported_modules(LAB_PEOPLE) and "faker" not in top_level
