@@ -131,7 +131,7 @@ async def _no_wait(seconds: float) -> None:
     """Retries happen at once: Retry-After and backoff are honoured in tests/connectors, not waited for here."""
 
 
-async def _no_tls_scan(recorder: Recorder, host: str, port: int, target: Target) -> None:
+async def _no_tls_scan(target: Target, recorder: Recorder) -> None:
     """The lab's faults are HTTP-level; sslyze's handshakes would only slow the matrix down."""
 
 
@@ -211,7 +211,7 @@ def clean(labs: dict[str, Lab], catalogue: Catalogue) -> Iterator[dict[tuple[str
     outcomes: dict[tuple[str, str], tuple[Outcome, int]] = {}
     with pytest.MonkeyPatch.context() as patch:
         patch.setattr(engine, "load_connector", _connector)
-        patch.setattr(web, "_record_tls", _no_tls_scan)
+        patch.setattr(web, "collect_tls", _no_tls_scan)
         patch.setattr(build, "validate_report", _unvalidated)
         for scenario, lab in labs.items():
             for platform in PLATFORMS:
@@ -326,7 +326,7 @@ def test_faults_only_turn_verdicts_into_error(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     monkeypatch.setattr(engine, "load_connector", _connector)
-    monkeypatch.setattr(web, "_record_tls", _no_tls_scan)
+    monkeypatch.setattr(web, "collect_tls", _no_tls_scan)
     monkeypatch.setattr(build, "validate_report", _unvalidated)
     lab = labs[scenario]
     reference, clean_requests = clean[(scenario, platform)]

@@ -30,7 +30,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
-from collections.abc import Sequence
+from collections.abc import Awaitable, Sequence
 from typing import Final
 from urllib.parse import urlsplit, urlunsplit
 
@@ -38,6 +38,7 @@ import anyio
 import httpx
 
 from crmsec.connectors.base import Recorder
+from crmsec.connectors.collect_tls import collect_tls
 from crmsec.connectors.http import (
     REDIRECT_STATUSES,
     ApiStats,
@@ -48,8 +49,8 @@ from crmsec.connectors.http import (
     request,
 )
 from crmsec.connectors.options import COMMON, Option, OptionSpec
+from crmsec.connectors.probes import record_http_probe
 from crmsec.connectors.sites import within_site
-from crmsec.connectors.tls import record_tls_scan
 from crmsec.errors import ConnectorError, Reason
 from crmsec.target import Target
 from crmsec.version import __version__
@@ -300,28 +301,25 @@ class WebConnector:
         """Run the TLS scan and the HTTP probes side by side; every failure becomes an item error."""
         for key in INVISIBLE_KEYS:
             recorder.fail(key, Reason.NOT_SUPPORTED, INVISIBLE_MESSAGE, source="web connector")
-        parts = urlsplit(target.url)
         offsite = OPTIONS.parse(target).flag(FOLLOW_OFFSITE_OPTION)  # a bad option fails before any request
         async with anyio.create_task_group() as group:
-            if parts.scheme == "https":
-                port = parts.port or 443
-                group.start_soon(_record_tls, recorder, target.host, port, target)
+            group.start_soon(collect_tls, target, recorder)
             group.start_soon(self._collect_http, target, client, recorder, offsite)
 
     async def _collect_http(self, target: Target, client: httpx.AsyncClient, recorder: Recorder, offsite: bool) -> None:
         stats = ApiStats(recorder)
         url = target.url if urlsplit(target.url).path else target.url + "/"
         follow = None if offsite else within_site(url)
-        try:
-            value, response = await probe_http(
+
+        def fetch() -> Awaitable[tuple[dict[str, JsonValue], HttpResponse]]:
+            return probe_http(
                 client, url, stats=stats, policy=self.policy, sleeper=self.sleeper, follow_offsite=offsite
             )
-        except ConnectorError as error:
-            recorder.fail_from("http.probe", error)
-            recorder.fail_from("platform.config", error)
-            recorder.fail_from("stability.api", error)
+
+        fails = ("platform.config", "stability.api")
+        response = await record_http_probe(recorder, fetch, fails=fails, target_errors_recorded=True)
+        if response is None:
             return
-        recorder.add("http.probe", value, source=response.endpoint)
         sources = ", ".join(("GET /", *self.admin_paths, MISSING_PATH))
         try:
             exposed = await self._admin_exposed(client, url, stats, follow)
@@ -387,10 +385,6 @@ class WebConnector:
             follow=follow,
         )
         return _served(response)
-
-
-async def _record_tls(recorder: Recorder, host: str, port: int, target: Target) -> None:
-    await record_tls_scan(recorder, host, port, ca_bundle=target.ca_bundle)
 
 
 def _on_origin(url: str, path: str) -> str:

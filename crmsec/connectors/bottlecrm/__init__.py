@@ -36,9 +36,10 @@ from crmsec.connectors.base import Recorder
 from crmsec.connectors.bottlecrm import directory, probes, records
 from crmsec.connectors.bottlecrm.api import AUTH_MODES, BottleApi, auth_for, auth_mode
 from crmsec.connectors.bottlecrm.facts import DeploymentFacts, backup_status, encryption_platform, load_facts
+from crmsec.connectors.collect_tls import collect_tls
 from crmsec.connectors.http import ApiStats
 from crmsec.connectors.options import COMMON, ON_OFF, Option, OptionSpec
-from crmsec.connectors.tls import record_tls_scan
+from crmsec.connectors.probes import record_http_probe
 from crmsec.errors import ConnectorError, Reason, TargetError
 from crmsec.target import Target
 from crmsec.version import __version__
@@ -98,8 +99,7 @@ class BottleCrmConnector:
         api = BottleApi(client, target.url, auth_for(target), ApiStats(recorder))
         org = await _org(api, recorder)
         async with anyio.create_task_group() as group:
-            if target.url.startswith("https://"):
-                group.start_soon(_tls, target, recorder)
+            group.start_soon(collect_tls, target, recorder)
             users = await _collect_directory(api, recorder, target=target, facts=facts)
             await _collect_records(api, recorder, sample_size=sample_size)
             await _collect_probes(api, recorder, org=org, users=users, facts=facts, probe_secret_key=probe_secret_key)
@@ -206,14 +206,8 @@ async def _collect_probes(
     probe_secret_key: bool,
 ) -> None:  # fmt: skip
     """`http.probe` and `platform.config`; no answer at all fails both, one failed probe fails the config."""
-    try:
-        value, root = await probes.http_probe(api)
-    except ConnectorError as error:
-        recorder.fail_from("http.probe", error)
-        recorder.fail_from("platform.config", error)
-        return
-    recorder.add("http.probe", value, source=root.endpoint)
-    if not recorder.wants("platform.config"):
+    root = await record_http_probe(recorder, lambda: probes.http_probe(api), fails=("platform.config",))
+    if root is None or not recorder.wants("platform.config"):
         return
     try:
         identity = await _identity(api, org, users) if probe_secret_key else None
@@ -228,11 +222,6 @@ async def _collect_probes(
     sources = [root.endpoint, f"GET {probes.MISSING_PATH}", f"OPTIONS {probes.PREFLIGHT_PATH}",
                f"GET {probes.HEALTH_PATH}", f"GET {probes.ADMIN_LOGIN_PATH}"]  # fmt: skip
     recorder.add("platform.config", config, source=", ".join(sources))
-
-
-async def _tls(target: Target, recorder: Recorder) -> None:
-    port = httpx.URL(target.url).port or 443
-    await record_tls_scan(recorder, target.host, port, ca_bundle=target.ca_bundle)
 
 
 def _record_facts(recorder: Recorder, facts: DeploymentFacts) -> None:

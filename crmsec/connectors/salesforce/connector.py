@@ -23,12 +23,13 @@ import httpx
 from crmsec.connectors.auth import AUTH_OPTIONS, auth_for
 from crmsec.connectors.base import Recorder
 from crmsec.connectors.bottlecrm.facts import load_facts
+from crmsec.connectors.collect_tls import collect_tls
 from crmsec.connectors.http import ApiStats, Sleeper
 from crmsec.connectors.options import COMMON, Option, Options, OptionSpec
+from crmsec.connectors.probes import record_http_probe
 from crmsec.connectors.salesforce import data, external_apps, identity, metadata, platform
 from crmsec.connectors.salesforce.api import DEFAULT_API_VERSION, Budget, SalesforceApi, subrequest_error
 from crmsec.connectors.salesforce.evidence import PRODUCES, UNSUPPORTED, EvidenceBuilder
-from crmsec.connectors.tls import record_tls_scan
 from crmsec.connectors.web import probe_http
 from crmsec.errors import ConnectorError, Reason, TargetError
 from crmsec.target import Target
@@ -141,22 +142,9 @@ class SalesforceConnector:
         """tls.scan and http.probe of the instance URL (option tls_scan=false skips both)."""
         if not scan:
             return
-        parts = urlsplit(target.url)
-        url = target.url if parts.path else target.url + "/"
-
-        async def probe() -> None:
-            try:
-                value, response = await probe_http(client, url, sleeper=self._sleeper)
-            except TargetError:
-                raise
-            except ConnectorError as error:
-                recorder.fail_from("http.probe", error)
-                return
-            recorder.add("http.probe", value, source=response.endpoint)
-
-        await asyncio.gather(
-            record_tls_scan(recorder, target.host, parts.port or 443, ca_bundle=target.ca_bundle), probe()
-        )
+        url = target.url if urlsplit(target.url).path else target.url + "/"
+        probe = record_http_probe(recorder, lambda: probe_http(client, url, sleeper=self._sleeper))
+        await asyncio.gather(collect_tls(target, recorder), probe)
 
 
 class _Collection:

@@ -31,12 +31,12 @@ import httpx
 
 from crmsec.connectors.base import Recorder
 from crmsec.connectors.bottlecrm.facts import DeploymentFacts, backup_status, encryption_platform, load_facts
+from crmsec.connectors.collect_tls import collect_tls
 from crmsec.connectors.http import ApiStats
 from crmsec.connectors.options import COMMON, Option, OptionSpec
-from crmsec.connectors.tls import record_tls_scan
+from crmsec.connectors.probes import record_http_probe
 from crmsec.connectors.tryton import activity, directory, probes, records, server
 from crmsec.connectors.tryton.rpc import TrytonRpc, credentials_of
-from crmsec.connectors.web import probe_value
 from crmsec.errors import ConnectorError, Reason, TargetError
 from crmsec.target import Target
 from crmsec.version import __version__
@@ -91,8 +91,7 @@ class TrytonConnector:
         await rpc.login(credentials)
         try:
             async with anyio.create_task_group() as group:
-                if target.url.startswith("https://"):
-                    group.start_soon(_tls, target, recorder)
+                group.start_soon(collect_tls, target, recorder)
                 await _collect(rpc, recorder, config=config, facts=facts, sample_size=sample_size)
         finally:
             await rpc.logout()
@@ -203,15 +202,11 @@ async def _probes(rpc: TrytonRpc, recorder: Recorder, *, config: server.ServerCo
     No answer to the root GET fails all three; a failed database-list, CORS or development-mode probe fails
     `platform.config`, and the CORS probe also `auth.session_settings` (its `csrf_protection`).
     """
-    try:
-        answer = await probes.root(rpc)
-    except TargetError:
-        raise
-    except ConnectorError as error:
-        for key in ("http.probe", "platform.config", "auth.session_settings"):
-            recorder.fail_from(key, error)
+    answer = await record_http_probe(
+        recorder, lambda: probes.root_probe(rpc), fails=("platform.config", "auth.session_settings")
+    )
+    if answer is None:
         return
-    recorder.add("http.probe", probe_value(answer), source=answer.endpoint)
     try:
         observed = await probes.observe(rpc, answer, series=series)
     except TargetError:
@@ -249,11 +244,6 @@ def _record_static(recorder: Recorder, config: server.ServerConfig, facts: Deplo
     recorder.add("encryption.platform", encryption_platform(facts), source=facts_source)
     for key, message in NOT_SUPPORTED.items():
         recorder.fail(key, Reason.NOT_SUPPORTED, message, source="tryton connector")
-
-
-async def _tls(target: Target, recorder: Recorder) -> None:
-    port = httpx.URL(target.url).port or 443
-    await record_tls_scan(recorder, target.host, port, ca_bundle=target.ca_bundle)
 
 
 __all__ = ["TrytonConnector"]

@@ -23,7 +23,7 @@ import httpx
 
 from crmsec.connectors.http import HttpResponse, RetryPolicy, request
 from crmsec.connectors.tryton.rpc import NO_AUTH, TrytonRpc
-from crmsec.connectors.web import PROBE_ORIGIN
+from crmsec.connectors.web import PROBE_ORIGIN, probe_value
 from crmsec.errors import ConnectorError, Reason
 from crmsec.vocabulary import JsonValue
 
@@ -67,6 +67,12 @@ async def _probe(
 async def root(rpc: TrytonRpc) -> HttpResponse:
     """The anonymous GET of the base URL (`http.probe`); no answer raises ConnectorError."""
     return await _probe(rpc, "GET", "/")
+
+
+async def root_probe(rpc: TrytonRpc) -> tuple[dict[str, JsonValue], HttpResponse]:
+    """The `http.probe` value of the anonymous GET of the base URL, with the answer."""
+    answer = await root(rpc)
+    return probe_value(answer), answer
 
 
 async def observe(rpc: TrytonRpc, answer: HttpResponse, *, series: str | None) -> Observed:
