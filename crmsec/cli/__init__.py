@@ -25,6 +25,7 @@ COMMANDS: tuple[str, ...] = (
     "evaluate",
     "report",
     "formats",
+    "platforms",
     "checks",
     "profiles",
     "schema",

@@ -94,7 +94,7 @@ def target_options(function: F) -> F:
             multiple=True,
             metavar="KEY=VALUE",
             help="Connector option, e.g. concurrency=4, api_version=62.0, budget_share=0.5, "
-            "follow_offsite_redirects=true (web) (repeatable).",
+            "follow_offsite_redirects=true (web) (repeatable); `crmsec platforms show NAME` lists a platform's.",
         ),
         click.option(
             "--facts",

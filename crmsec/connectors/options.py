@@ -36,6 +36,12 @@ def _number(value: float) -> str:
     return str(int(value)) if float(value).is_integer() else f"{value:g}"
 
 
+def _default(value: Value) -> str:
+    if value is None:
+        return "no default"
+    return f"default {str(value).lower() if isinstance(value, bool) else value}"
+
+
 @dataclass(frozen=True)
 class Option:
     """One option a connector understands: its name, type, default and a one-line help."""
@@ -168,6 +174,6 @@ class OptionSpec:
     def help_lines(self) -> list[str]:
         """One line per option: name, type, default and help (for `crmsec platforms`, docs)."""
         return [
-            f"{option.name} ({option.expected()}, default {option.default}): {option.help}"
+            f"{option.name} ({option.expected()}, {_default(option.default)}): {option.help}"
             for option in sorted(self.options, key=lambda option: option.name)
         ]
