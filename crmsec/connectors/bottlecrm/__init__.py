@@ -40,6 +40,7 @@ from crmsec.connectors.collect_tls import collect_tls
 from crmsec.connectors.http import ApiStats
 from crmsec.connectors.options import COMMON, ON_OFF, Option, OptionSpec
 from crmsec.connectors.probes import record_http_probe
+from crmsec.connectors.samples import SAMPLE_SIZE
 from crmsec.errors import ConnectorError, Reason, TargetError
 from crmsec.target import Target
 from crmsec.version import __version__
@@ -68,7 +69,7 @@ OPTIONS = OptionSpec(
     "bottlecrm",
     (
         *COMMON,
-        records.SAMPLE_SIZE,
+        SAMPLE_SIZE,
         Option("auth", "enum", "pat", "the credential kind in CRMSEC_TOKEN", choices=AUTH_MODES),
         Option("secret_key_probe", "bool", True, "test the default SECRET_KEY with a short-lived token", words=ON_OFF),
     ),

@@ -17,14 +17,11 @@ from dataclasses import dataclass
 from typing import Any
 
 from crmsec.connectors.bottlecrm.api import BottleApi
-from crmsec.connectors.options import Option
+from crmsec.connectors.samples import sample_entry
 from crmsec.errors import ConnectorError, Reason
-from crmsec.pii import classify_column
 from crmsec.vocabulary import JsonValue
 
 OPENAPI = "/schema/"
-DEFAULT_SAMPLE_SIZE = 50
-MAX_SAMPLE_SIZE = 200
 NOT_OFFERED = frozenset(range(400, 500)) - {401, 407, 408, 429}
 """Answers for `/schema/` meaning "not for this credential" or "not here"; 401 is a credential failure."""
 
@@ -165,22 +162,5 @@ def data_samples(sample: ObjectSample) -> list[dict[str, JsonValue]]:
     entries: list[dict[str, JsonValue]] = []
     for name in names:
         values = [value if isinstance((value := row.get(name)), str) else None for row in sample.rows]
-        result = classify_column(name, values)
-        entries.append(
-            {
-                "object": sample.spec.name,
-                "field": name,
-                "sampled": result.sampled,
-                "non_empty": result.non_empty,
-                "categories": list(result.categories),
-                "confidence": dict(result.confidence),
-                "detections": {category: result.counts.get(category, 0) for category in result.categories},
-                "masked_examples": list(result.masked_examples) if result.categories else [],
-            }
-        )
+        entries.append(sample_entry(sample.spec.name, name, values))
     return entries
-
-
-SAMPLE_SIZE = Option(
-    "sample_size", "int", DEFAULT_SAMPLE_SIZE, "records read per object for the PII scan", low=1, high=MAX_SAMPLE_SIZE
-)

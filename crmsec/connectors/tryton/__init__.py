@@ -35,6 +35,7 @@ from crmsec.connectors.collect_tls import collect_tls
 from crmsec.connectors.http import ApiStats
 from crmsec.connectors.options import COMMON, Option, OptionSpec
 from crmsec.connectors.probes import record_http_probe
+from crmsec.connectors.samples import SAMPLE_SIZE
 from crmsec.connectors.tryton import activity, directory, probes, records, server
 from crmsec.connectors.tryton.rpc import TrytonRpc, credentials_of
 from crmsec.errors import ConnectorError, Reason, TargetError
@@ -57,7 +58,7 @@ OPTIONS = OptionSpec(
     "tryton",
     (
         *COMMON,
-        records.SAMPLE_SIZE,
+        SAMPLE_SIZE,
         Option("config", "path", None, "the server's trytond.conf, read where the scanner runs"),
         Option("database", "str", None, "the database the server serves (required)"),
         Option("user", "str", None, "the login (else `username` in --credentials-file)"),

@@ -13,13 +13,10 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from crmsec.connectors.options import Option
+from crmsec.connectors.samples import sample_entry
 from crmsec.connectors.tryton.rpc import TrytonRpc
-from crmsec.pii import classify_column
 from crmsec.vocabulary import JsonValue
 
-DEFAULT_SAMPLE_SIZE = 50
-MAX_SAMPLE_SIZE = 200
 FIELD_FIELDS = ("model", "name", "string", "ttype")
 
 
@@ -80,20 +77,5 @@ def data_samples(sample: ObjectSample) -> list[dict[str, JsonValue]]:
         values: Sequence[str | None] = [
             value if isinstance((value := row.get(name)), str) else None for row in sample.rows
         ]
-        result = classify_column(name, values)
-        entries.append({
-            "object": sample.spec.model,
-            "field": name,
-            "sampled": result.sampled,
-            "non_empty": result.non_empty,
-            "categories": list(result.categories),
-            "confidence": dict(result.confidence),
-            "detections": {category: result.counts.get(category, 0) for category in result.categories},
-            "masked_examples": list(result.masked_examples) if result.categories else [],
-        })  # fmt: skip
+        entries.append(sample_entry(sample.spec.model, name, values))
     return entries
-
-
-SAMPLE_SIZE = Option(
-    "sample_size", "int", DEFAULT_SAMPLE_SIZE, "records read per object for the PII scan", low=1, high=MAX_SAMPLE_SIZE
-)
