@@ -243,11 +243,13 @@ class FailureGroup:
     @property
     def message(self) -> str:
         """What the findings say: their one message, or the first finding's with its own resource name cut
-        when the messages differ only by it ("b***@... manages keys" -> "manages keys"), else the first's."""
+        when the messages differ only by it ("b***@... manages keys" -> "manages keys"), else the first's marked
+        as one example ("e.g. ..."), so a row covering Account, Contact and Lead does not read as Account alone."""
         if len({finding.message for finding in self.findings}) > 1:
             cut = {_without_resource(finding) for finding in self.findings}
             if len(cut) == 1 and (shared := next(iter(cut))):
                 return shared
+            return f"e.g. {self.first.message}"
         return self.first.message
 
 

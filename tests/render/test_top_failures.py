@@ -104,11 +104,11 @@ def test_a_check_failing_on_many_resources_is_one_row_everywhere(
     assert terminal[0].endswith("and 3 more: manages encryption keys and can also read all data.")
 
 
-def test_messages_that_differ_beyond_the_resource_show_the_first(rich_report: Report) -> None:
+def test_messages_that_differ_beyond_the_resource_show_the_first_as_an_example(rich_report: Report) -> None:
     messages = {"user:1": "user:1 holds A and B.", "user:2": "user:2 holds C and D."}
     groups, _ = view.top_failure_groups(_with_many(rich_report, "CRM-AC-009", messages), limit=100)
     group = next(group for group in groups if group.check_id == "CRM-AC-009")
-    assert group.message == "user:1 holds A and B."
+    assert group.message == "e.g. user:1 holds A and B."  # not read as what every resource says
     assert group.resources_text() == "2 resources: user:1, user:2"
 
 
