@@ -19,8 +19,8 @@ from jinja2 import Environment, FunctionLoader, StrictUndefined
 
 from crmsec import documents, resources
 from crmsec.errors import InputError
+from crmsec.render import to_markdown
 from crmsec.render.presentation import number_text, printable
-from crmsec.render.to_markdown import escape_markdown
 
 FLEET_FORMATS: dict[str, str] = {"json": "fleet.json", "md": "fleet.md", "html": "fleet.html"}
 DEFAULT_FLEET_FORMATS: tuple[str, ...] = ("json", "md", "html")
@@ -49,17 +49,6 @@ def _html_environment() -> Environment:
         undefined=StrictUndefined,
         keep_trailing_newline=True,
         finalize=_html_text,
-    )
-
-
-@cache
-def _markdown_environment() -> Environment:
-    return Environment(
-        loader=FunctionLoader(resources.template),
-        autoescape=False,  # noqa: S701 -- Markdown, not HTML: `finalize` escapes every value instead
-        finalize=escape_markdown,
-        undefined=StrictUndefined,
-        keep_trailing_newline=True,
     )
 
 
@@ -92,7 +81,7 @@ def render_fleet(fleet: Mapping[str, Any], name: str) -> bytes:
     if name == "json":
         return documents.pretty_bytes(fleet)
     if name == "md":
-        return _markdown_environment().get_template("fleet.md.j2").render(_context(fleet)).encode("utf-8")
+        return to_markdown.environment().get_template("fleet.md.j2").render(_context(fleet)).encode("utf-8")
     if name == "html":
         return _html_environment().get_template("fleet.html.j2").render(_context(fleet)).encode("utf-8")
     raise InputError(f"--format {name!r}: a fleet report renders as {', '.join(FLEET_FORMATS)}")
