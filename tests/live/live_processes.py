@@ -14,7 +14,11 @@ import subprocess
 import time
 import urllib.error
 import urllib.request
+from collections.abc import Iterator, Sequence
 from pathlib import Path
+from typing import Any, Protocol, TypeVar
+
+D = TypeVar("D", bound="Deployment")
 
 
 class LiveSetupError(RuntimeError):
@@ -58,3 +62,26 @@ def stop_process_group(process: subprocess.Popen[bytes] | None) -> None:
     except subprocess.TimeoutExpired:
         os.killpg(group, signal.SIGKILL)
         process.wait(timeout=10)
+
+
+class Deployment(Protocol):
+    """A live CRM deployment: a name, started from a prepared cache, stopped (twice is safe)."""
+
+    name: str
+
+    def start(self, cache: Any) -> None: ...
+
+    def stop(self) -> None: ...
+
+
+@contextlib.contextmanager
+def running(deployments: Sequence[D], cache: object) -> Iterator[dict[str, D]]:
+    """Start every deployment from `cache`, yield them by name, and stop them all whatever happens (a failed
+    start of the second still stops the first)."""
+    try:
+        for deployment in deployments:
+            deployment.start(cache)
+        yield {deployment.name: deployment for deployment in deployments}
+    finally:
+        for deployment in deployments:
+            deployment.stop()

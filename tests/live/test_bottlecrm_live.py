@@ -19,6 +19,7 @@ from pathlib import Path
 import anyio
 import pytest
 from bottlecrm_server import DJANGO_CRM_VERSION, Deployment, careful, careless, prepare
+from live_processes import running
 
 from crmsec.engine import check_snapshot, collect
 from crmsec.errors import TargetError
@@ -74,13 +75,8 @@ def servers(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, Depl
     cache = prepare()
     folder = tmp_path_factory.mktemp("bottlecrm")
     deployments = [careless(folder), careful(folder, secrets.token_urlsafe(48))]
-    try:
-        for deployment in deployments:
-            deployment.start(cache)
-        yield {deployment.name: deployment for deployment in deployments}
-    finally:
-        for deployment in deployments:
-            deployment.stop()
+    with running(deployments, cache) as started:
+        yield started
 
 
 @pytest.fixture(scope="module")

@@ -19,6 +19,7 @@ from pathlib import Path
 
 import anyio
 import pytest
+from live_processes import running
 from tryton_server import PACKAGES, TRYTOND_VERSION, Deployment, careful, careless, installed_versions, prepare
 
 from crmsec.engine import check_snapshot, collect
@@ -101,13 +102,8 @@ def servers(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, Depl
     cache = prepare()
     folder = tmp_path_factory.mktemp("tryton")
     deployments = [careless(folder), careful(folder)]
-    try:
-        for deployment in deployments:
-            deployment.start(cache)
-        yield {deployment.name: deployment for deployment in deployments}
-    finally:
-        for deployment in deployments:
-            deployment.stop()
+    with running(deployments, cache) as started:
+        yield started
 
 
 @pytest.fixture(scope="module")
