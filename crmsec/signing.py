@@ -230,6 +230,18 @@ def sign_bundle(out_dir: Path, key_path: Path, *, passphrase_env: str | None = N
     return envelope_path
 
 
+def read_envelope(envelope_path: Path, *, limit: int = MAX_ENVELOPE_BYTES) -> Any:
+    """The envelope file, parsed: a FIFO, device, oversized or too deeply nested file is a `SigningError`
+    (an input error), a file that is not JSON a `VerificationError` (nothing here was signed)."""
+    raw = _read_capped(envelope_path, SigningError, limit=limit)
+    try:
+        return json.loads(raw, parse_constant=_refuse_constant)
+    except (UnicodeDecodeError, ValueError) as error:
+        raise VerificationError(f"{envelope_path}: not a JSON envelope") from error
+    except RecursionError as error:  # no DSSE envelope nests: an input error, not a verdict on a signature
+        raise SigningError(f"{envelope_path}: nested too deeply to be a DSSE envelope") from error
+
+
 def verify_envelope(
     envelope_path: Path,
     public_key: Ed25519PublicKey,
@@ -244,13 +256,7 @@ def verify_envelope(
     `evidence_checked` say so, and callers must tell their users. Any mismatch, and any malformed
     envelope or statement, raises `VerificationError`.
     """
-    raw = _read_capped(envelope_path, SigningError, limit=MAX_ENVELOPE_BYTES)
-    try:
-        envelope = json.loads(raw, parse_constant=_refuse_constant)
-    except (UnicodeDecodeError, ValueError) as error:
-        raise VerificationError(f"{envelope_path}: not a JSON envelope") from error
-    except RecursionError as error:  # no DSSE envelope nests: an input error, not a verdict on a signature
-        raise SigningError(f"{envelope_path}: nested too deeply to be a DSSE envelope") from error
+    envelope = read_envelope(envelope_path)
     statement = _parse_statement(verify_payload(envelope, public_key), envelope_path)
     subjects = _subject_digests(statement, envelope_path)
     predicate: dict[str, Any] = statement["predicate"]

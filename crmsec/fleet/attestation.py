@@ -22,6 +22,7 @@ from crmsec.signing import (
     STATEMENT_TYPE,
     load_private_key,
     passphrase_from_environment,
+    read_envelope,
     sign_payload,
     verify_payload,
     write_envelope,
@@ -82,8 +83,7 @@ def verify_fleet(envelope_path: Path, public_key: Ed25519PublicKey, fleet_path: 
     A bad signature, another statement type, a changed fleet.json or a predicate that fleet.json does not
     yield raises `VerificationError`.
     """
-    raw = files.read_regular(envelope_path, limit=MAX_ENVELOPE_BYTES, error=SigningError)
-    envelope = _document(raw, str(envelope_path), VerificationError)
+    envelope = read_envelope(envelope_path, limit=MAX_ENVELOPE_BYTES)
     statement = _document(verify_payload(envelope, public_key), str(envelope_path), VerificationError)
     if statement.get("_type") != STATEMENT_TYPE or statement.get("predicateType") != PREDICATE_TYPE:
         raise VerificationError(f"{envelope_path}: not a crmsec fleet statement ({PREDICATE_TYPE})")

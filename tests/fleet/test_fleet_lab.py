@@ -151,6 +151,9 @@ def test_a_signed_fleet_report_verifies_and_tampering_is_caught(
     fleet.write_text(fleet.read_text().replace('"scanned": 3', '"scanned": 2'))
     code, _, stderr = run(capsys, "fleet", "verify", envelope, "--key", f"{key}.pub", "--fleet", fleet)
     assert code == 1 and "sha256 differs" in stderr
+    envelope.write_text("[" * 100_000 + "]" * 100_000)  # as for a single report: an input error, not a verdict
+    code, _, stderr = run(capsys, "fleet", "verify", envelope, "--key", f"{key}.pub", "--fleet", fleet)
+    assert code == 2 and "fleet.dsse.json: nested too deeply" in stderr
 
 
 def test_no_token_reaches_any_output(small_fleet: Path, scanned: Path) -> None:
